@@ -1,0 +1,110 @@
+package io.braid.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The swarm: a node's connections to other peers, several per peer, and streams spread over them.
+ *
+ * <p>This is the Java form of py-libp2p's "multiple connections per peer" API ({@code dial_peer},
+ * {@code get_connections}, {@code get_connections_map}, {@code get_connection}, {@code connections_legacy}),
+ * with its weaknesses fixed: a one-address peer still gets {@link ConnectionConfig#maxConnectionsPerPeer()}
+ * connections, the connection timeout bounds every attempt, only retryable failures are retried, the cap
+ * never evicts a busy connection, and every view is an immutable snapshot.
+ *
+ * <h2>Threads</h2>
+ * Every method is thread-safe and non-blocking except {@link #close()}. Futures complete on the network's
+ * executor or a transport thread: dependent actions must not block there.
+ *
+ * <h2>Lifecycle</h2>
+ * After {@link #close()}, every operation fails fast with {@link NetworkClosedException} (views return
+ * empty snapshots).
+ */
+public interface Network extends AutoCloseable {
+
+  /** This node's peer id. */
+  PeerId localPeer();
+
+  /**
+   * Starts listening on {@code addresses} (port 0 picks a free port).
+   *
+   * @return the concrete addresses listened on, once all are bound
+   */
+  CompletableFuture<List<Multiaddr>> listen(Multiaddr... addresses);
+
+  /** The addresses this node listens on now; immutable snapshot. */
+  List<Multiaddr> listenAddresses();
+
+  /** Adds addresses for {@code peer} to the address book used by {@link #dialPeer}. */
+  void addAddresses(PeerId peer, Multiaddr... addresses);
+
+  /**
+   * Opens connections to {@code peer} until it has {@link ConnectionConfig#maxConnectionsPerPeer()} of
+   * them (spreading over its known addresses, several to one address if need be), and returns them.
+   * With the target already met it completes at once. Concurrent calls for one peer share the work.
+   *
+   * @return the peer's open connections, oldest first (immutable), once the target is reached or every
+   *     attempt has finished with at least one connection open; exceptionally with
+   *     {@link DialException} (every attempt, with its cause) if none could be opened
+   */
+  CompletableFuture<List<NetConn>> dialPeer(PeerId peer);
+
+  /** The open connections to {@code peer}, oldest first; an immutable snapshot, empty if none. */
+  List<NetConn> getConnections(PeerId peer);
+
+  /** Every open connection, grouped by peer, oldest first within a peer; an immutable snapshot. */
+  List<NetConn> getConnections();
+
+  /** Every peer with at least one open connection, mapped to its connections; an immutable deep snapshot. */
+  Map<PeerId, List<NetConn>> getConnectionsMap();
+
+  /** The oldest open connection to {@code peer}; empty if none. Never a closed connection. */
+  Optional<NetConn> getConnection(PeerId peer);
+
+  /**
+   * Backward-compatible single-connection view: each connected peer mapped to its oldest open
+   * connection; an immutable snapshot.
+   */
+  Map<PeerId, NetConn> connectionsLegacy();
+
+  /**
+   * Opens a stream to {@code peer}, dialing first if there is no open connection; the configured
+   * {@link LoadBalancer} picks the connection, and if opening fails there the others are tried.
+   *
+   * @param protocols protocol ids in order of preference; at least one
+   * @return the negotiated stream, or exceptionally with {@link DialException},
+   *     {@link StreamOpenException} (every connection tried) or {@link ProtocolNegotiationException}
+   */
+  CompletableFuture<NetStream> newStream(PeerId peer, String... protocols);
+
+  /** Routes inbound streams for {@code protocol} to {@code handler}, replacing any earlier one. */
+  void setStreamHandler(String protocol, StreamHandler handler);
+
+  /** Stops serving {@code protocol}; later inbound streams for it are refused. */
+  void removeStreamHandler(String protocol);
+
+  /** Adds a listener for connection events; adding the same instance twice has no effect. */
+  void addListener(NetworkListener listener);
+
+  /** Removes a listener; unknown listeners are ignored. */
+  void removeListener(NetworkListener listener);
+
+  /**
+   * Closes every connection to {@code peer} and cancels pending dials to it.
+   *
+   * @return completes when they are all closed
+   */
+  CompletableFuture<Void> closePeer(PeerId peer);
+
+  /**
+   * Stops listeners, cancels pending dials, closes every connection. Idempotent. Starts the shutdown and
+   * returns; {@link #closeFuture()} tells when it is complete.
+   */
+  @Override
+  void close();
+
+  /** Completes when {@link #close()} has released every listener, connection, dial and timer. */
+  CompletableFuture<Void> closeFuture();
+}

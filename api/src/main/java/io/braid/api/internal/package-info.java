@@ -1,0 +1,2 @@
+/** Codecs behind the api's value types. Not for use outside the {@code api} module. */
+package io.braid.api.internal;
