@@ -231,8 +231,12 @@ public final class MultiaddrCodec {
       String name = parts[i];
       Protocol p = byName(name);
       if (p == null) {
-        throw new IllegalArgumentException(name.isEmpty() ? "empty protocol name (a '//' in the middle)"
-            : "unknown protocol " + Text.quote(name));
+        if (name.isEmpty()) {
+          throw new IllegalArgumentException("empty protocol name (a '//' in the middle)");
+        }
+        Protocol previous = out.isEmpty() ? null : out.get(out.size() - 1).protocol;
+        throw new IllegalArgumentException("unknown protocol " + Text.quote(name)
+            + (previous != null && !previous.hasValue() ? " (/" + previous.name + " takes no value)" : ""));
       }
       if (p.size == 0) {
         out.add(new Part(p, new byte[0]));
