@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,7 +79,7 @@ public final class MultiaddrCodec {
   public record Part(Protocol protocol, byte[] value) {}
 
   private static final Map<Integer, Protocol> BY_CODE = new HashMap<>();
-  private static final Map<String, Protocol> BY_NAME = new LinkedHashMap<>();
+  private static final Map<String, Protocol> BY_NAME = new HashMap<>();
 
   private static void add(int code, String name, int size, Value value) {
     add(code, name, size, false, value);
@@ -139,11 +138,6 @@ public final class MultiaddrCodec {
 
   /** Names that parse as another protocol: {@code /ipfs/…} is the old name of {@code /p2p/…}. */
   private static final Map<String, Protocol> ALIASES = Map.of("ipfs", BY_CODE.get(421));
-
-  /** Every protocol, in table order. */
-  public static List<Protocol> protocols() {
-    return List.copyOf(BY_NAME.values());
-  }
 
   /** @throws IllegalArgumentException if no protocol has {@code code} */
   public static Protocol byCode(long code) {
