@@ -80,11 +80,15 @@ public final class RetryConfig {
    * {@code min(initialDelay * backoffMultiplier^retry, maxDelay)}, then moved by a uniform random
    * fraction in {@code [-jitterFactor, +jitterFactor]} of itself, and clamped to {@code [0, maxDelay]}.
    *
-   * <p>Pure: the same {@code random} state gives the same result. Never overflows, whatever {@code retry}.
+   * <p>Pure: the same {@code random} state gives the same result; {@code random} is not consulted when
+   * {@link #jitterFactor()} is 0. Never overflows, whatever {@code retry}. Delays are computed in double
+   * precision nanoseconds, so beyond about 104 days they are exact only to a few nanoseconds, and they
+   * saturate at about 292 years.
    *
    * @param retry the zero-based retry index, at least 0
    * @param random the source of jitter; a seeded generator makes the schedule reproducible
    * @throws IllegalArgumentException if {@code retry < 0}
+   * @throws NullPointerException if {@code random} is null
    */
   public Duration delayBeforeRetry(int retry, RandomGenerator random) {
     if (retry < 0) {
@@ -92,10 +96,14 @@ public final class RetryConfig {
     }
     Objects.requireNonNull(random, "random");
     double maxNanos = toNanos(maxDelay);
-    double base = Math.min(toNanos(initialDelay) * Math.pow(backoffMultiplier, retry), maxNanos);
+    double initialNanos = toNanos(initialDelay);
+    // pow() may be infinite for a large retry; a zero initial delay must then stay 0, not 0 * inf = NaN.
+    double base = initialNanos == 0 ? 0 : Math.min(initialNanos * Math.pow(backoffMultiplier, retry), maxNanos);
     double jitter = jitterFactor == 0 ? 0 : base * jitterFactor * (random.nextDouble() * 2 - 1);
     double nanos = Math.max(0, Math.min(base + jitter, maxNanos));
-    return Duration.ofNanos((long) nanos);
+    Duration delay = Duration.ofNanos((long) nanos);
+    // Above 2^53 ns (~104 days) a double rounds, possibly up past maxDelay; the bound is a promise.
+    return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
   }
 
   private static double toNanos(Duration d) {
@@ -138,6 +146,7 @@ public final class RetryConfig {
 
     private Builder() {}
 
+    /** @throws IllegalArgumentException if {@code n < 0} */
     public Builder maxRetries(int n) {
       if (n < 0) {
         throw new IllegalArgumentException("maxRetries must be >= 0, was " + n);
@@ -146,6 +155,7 @@ public final class RetryConfig {
       return this;
     }
 
+    /** @throws IllegalArgumentException if negative; {@link NullPointerException} if null */
     public Builder initialDelay(Duration d) {
       Objects.requireNonNull(d, "initialDelay must not be null");
       if (d.isNegative()) {
@@ -155,6 +165,10 @@ public final class RetryConfig {
       return this;
     }
 
+    /**
+     * @throws IllegalArgumentException if negative ({@link #build()} also rejects it below the initial delay);
+     *     {@link NullPointerException} if null
+     */
     public Builder maxDelay(Duration d) {
       Objects.requireNonNull(d, "maxDelay must not be null");
       if (d.isNegative()) {
@@ -164,6 +178,7 @@ public final class RetryConfig {
       return this;
     }
 
+    /** @throws IllegalArgumentException if below 1, infinite or NaN */
     public Builder backoffMultiplier(double m) {
       if (!(m >= 1.0) || Double.isInfinite(m)) {
         throw new IllegalArgumentException("backoffMultiplier must be >= 1 and finite, was " + m);
@@ -172,6 +187,7 @@ public final class RetryConfig {
       return this;
     }
 
+    /** @throws IllegalArgumentException if outside [0, 1] or NaN */
     public Builder jitterFactor(double f) {
       if (!(f >= 0.0 && f <= 1.0)) {
         throw new IllegalArgumentException("jitterFactor must be in [0, 1], was " + f);

@@ -1,0 +1,79 @@
+package io.braid.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConnectionConfigTest {
+  @Test
+  void defaultsAreThreeConnectionsThirtySecondsAndRoundRobin() {
+    ConnectionConfig d = ConnectionConfig.defaults();
+    assertEquals(3, d.maxConnectionsPerPeer());
+    assertEquals(Duration.ofSeconds(30), d.connectionTimeout());
+    assertEquals("round_robin", d.loadBalancingStrategy());
+    assertEquals(d, ConnectionConfig.builder().build());
+    assertSame(d, ConnectionConfig.defaults());
+  }
+
+  @Test
+  void theBuilderKeepsWhatItIsGiven() {
+    ConnectionConfig c = ConnectionConfig.builder()
+        .maxConnectionsPerPeer(1)
+        .connectionTimeout(Duration.ofNanos(1))
+        .loadBalancingStrategy("least_loaded")
+        .build();
+    assertEquals(1, c.maxConnectionsPerPeer());
+    assertEquals(Duration.ofNanos(1), c.connectionTimeout());
+    assertEquals("least_loaded", c.loadBalancingStrategy());
+    assertEquals(c, c.toBuilder().build());
+    assertEquals(c.hashCode(), c.toBuilder().build().hashCode());
+    assertNotEquals(c, ConnectionConfig.defaults());
+    assertTrue(c.toString().contains("maxConnectionsPerPeer=1"), c.toString());
+  }
+
+  @Test
+  void maxConnectionsPerPeerBelowOneIsRejectedNamingFieldBoundAndValue() {
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        () -> ConnectionConfig.builder().maxConnectionsPerPeer(0));
+    assertEquals("maxConnectionsPerPeer must be >= 1, was 0", zero.getMessage());
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> ConnectionConfig.builder().maxConnectionsPerPeer(Integer.MIN_VALUE));
+    assertEquals("maxConnectionsPerPeer must be >= 1, was -2147483648", negative.getMessage());
+  }
+
+  @Test
+  void aConnectionTimeoutThatIsNotPositiveIsRejectedNamingFieldBoundAndValue() {
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        () -> ConnectionConfig.builder().connectionTimeout(Duration.ZERO));
+    assertEquals("connectionTimeout must be > 0, was PT0S", zero.getMessage());
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> ConnectionConfig.builder().connectionTimeout(Duration.ofMillis(-5)));
+    assertEquals("connectionTimeout must be > 0, was PT-0.005S", negative.getMessage());
+    NullPointerException nul = assertThrows(NullPointerException.class,
+        () -> ConnectionConfig.builder().connectionTimeout(null));
+    assertTrue(nul.getMessage().contains("connectionTimeout"), nul.getMessage());
+  }
+
+  @Test
+  void aBlankOrNullStrategyNameIsRejectedNamingTheField() {
+    IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+        () -> ConnectionConfig.builder().loadBalancingStrategy(" \t"));
+    assertEquals("loadBalancingStrategy must not be blank, was ' \t'", blank.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ConnectionConfig.builder().loadBalancingStrategy(""));
+    NullPointerException nul = assertThrows(NullPointerException.class,
+        () -> ConnectionConfig.builder().loadBalancingStrategy(null));
+    assertTrue(nul.getMessage().contains("loadBalancingStrategy"), nul.getMessage());
+  }
+
+  @Test
+  void aRejectedSetterLeavesTheBuilderAsItWas() {
+    ConnectionConfig.Builder b = ConnectionConfig.builder().maxConnectionsPerPeer(7);
+    assertThrows(IllegalArgumentException.class, () -> b.maxConnectionsPerPeer(0));
+    assertEquals(7, b.build().maxConnectionsPerPeer());
+  }
+}
