@@ -24,17 +24,32 @@ public final class ConnectionConfig {
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
   /** Default for {@link #loadBalancingStrategy()}. */
   public static final String DEFAULT_LOAD_BALANCING_STRATEGY = "round_robin";
+  /**
+   * Default for {@link #maxConnections()}. Sized for a 2-core, 24 GiB node: a Yamux connection with a
+   * handful of busy streams holds a few MiB of windows at worst, so 2048 stay well inside the heap,
+   * and file descriptors (typically 65536) are not the bound.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 2048;
+  /**
+   * Default for {@link #maxPendingHandshakes()}. A Noise handshake costs a few hundred microseconds of
+   * CPU; 128 in flight keep 2 cores busy without letting a flood of half-open connections pile up.
+   */
+  public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 128;
 
   private static final ConnectionConfig DEFAULTS = builder().build();
 
   private final int maxConnectionsPerPeer;
   private final Duration connectionTimeout;
   private final String loadBalancingStrategy;
+  private final int maxConnections;
+  private final int maxPendingHandshakes;
 
   private ConnectionConfig(Builder b) {
     this.maxConnectionsPerPeer = b.maxConnectionsPerPeer;
     this.connectionTimeout = b.connectionTimeout;
     this.loadBalancingStrategy = b.loadBalancingStrategy;
+    this.maxConnections = b.maxConnections;
+    this.maxPendingHandshakes = b.maxPendingHandshakes;
   }
 
   /** The defaults: 3 connections per peer, 30 s, {@code round_robin}. */
@@ -52,7 +67,9 @@ public final class ConnectionConfig {
     return new Builder()
         .maxConnectionsPerPeer(maxConnectionsPerPeer)
         .connectionTimeout(connectionTimeout)
-        .loadBalancingStrategy(loadBalancingStrategy);
+        .loadBalancingStrategy(loadBalancingStrategy)
+        .maxConnections(maxConnections)
+        .maxPendingHandshakes(maxPendingHandshakes);
   }
 
   /**
@@ -80,9 +97,24 @@ public final class ConnectionConfig {
     return loadBalancingStrategy;
   }
 
+  /**
+   * The most connections the node holds at once, to all peers, inbound and outbound, counting those
+   * still handshaking. At least {@link #maxConnectionsPerPeer()}.
+   */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** The most handshakes (inbound and outbound) under way at once. At least 1. */
+  public int maxPendingHandshakes() {
+    return maxPendingHandshakes;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ConnectionConfig c
+        && c.maxConnections == maxConnections
+        && c.maxPendingHandshakes == maxPendingHandshakes
         && c.maxConnectionsPerPeer == maxConnectionsPerPeer
         && c.connectionTimeout.equals(connectionTimeout)
         && c.loadBalancingStrategy.equals(loadBalancingStrategy);
@@ -90,14 +122,17 @@ public final class ConnectionConfig {
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxConnectionsPerPeer, connectionTimeout, loadBalancingStrategy);
+    return Objects.hash(maxConnectionsPerPeer, connectionTimeout, loadBalancingStrategy, maxConnections,
+        maxPendingHandshakes);
   }
 
   @Override
   public String toString() {
     return "ConnectionConfig{maxConnectionsPerPeer=" + maxConnectionsPerPeer
         + ", connectionTimeout=" + connectionTimeout
-        + ", loadBalancingStrategy=" + loadBalancingStrategy + '}';
+        + ", loadBalancingStrategy=" + loadBalancingStrategy
+        + ", maxConnections=" + maxConnections
+        + ", maxPendingHandshakes=" + maxPendingHandshakes + '}';
   }
 
   /** Builds a {@link ConnectionConfig}; each setter rejects a bad value at once. Not thread-safe. */
@@ -105,8 +140,28 @@ public final class ConnectionConfig {
     private int maxConnectionsPerPeer = DEFAULT_MAX_CONNECTIONS_PER_PEER;
     private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
     private String loadBalancingStrategy = DEFAULT_LOAD_BALANCING_STRATEGY;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
 
     private Builder() {}
+
+    /** @throws IllegalArgumentException if {@code n < 1}; {@link #build()} also checks it against the per-peer cap */
+    public Builder maxConnections(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxConnections must be >= 1, was " + n);
+      }
+      this.maxConnections = n;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if {@code n < 1} */
+    public Builder maxPendingHandshakes(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxPendingHandshakes must be >= 1, was " + n);
+      }
+      this.maxPendingHandshakes = n;
+      return this;
+    }
 
     /** @throws IllegalArgumentException if {@code n < 1} */
     public Builder maxConnectionsPerPeer(int n) {
@@ -137,7 +192,12 @@ public final class ConnectionConfig {
       return this;
     }
 
+    /** @throws IllegalArgumentException if {@code maxConnections < maxConnectionsPerPeer} */
     public ConnectionConfig build() {
+      if (maxConnections < maxConnectionsPerPeer) {
+        throw new IllegalArgumentException("maxConnections must be >= maxConnectionsPerPeer ("
+            + maxConnectionsPerPeer + "), was " + maxConnections);
+      }
       return new ConnectionConfig(this);
     }
   }

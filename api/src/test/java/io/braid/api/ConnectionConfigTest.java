@@ -76,4 +76,24 @@ class ConnectionConfigTest {
     assertThrows(IllegalArgumentException.class, () -> b.maxConnectionsPerPeer(0));
     assertEquals(7, b.build().maxConnectionsPerPeer());
   }
+
+  @Test
+  void globalCapsDefaultToSizesForATwoCoreNodeAndRejectBadValues() {
+    ConnectionConfig d = ConnectionConfig.defaults();
+    assertEquals(2048, d.maxConnections());
+    assertEquals(128, d.maxPendingHandshakes());
+    assertEquals("maxConnections must be >= 1, was 0",
+        assertThrows(IllegalArgumentException.class, () -> ConnectionConfig.builder().maxConnections(0))
+            .getMessage());
+    assertEquals("maxPendingHandshakes must be >= 1, was -1",
+        assertThrows(IllegalArgumentException.class, () -> ConnectionConfig.builder().maxPendingHandshakes(-1))
+            .getMessage());
+    assertEquals("maxConnections must be >= maxConnectionsPerPeer (5), was 4",
+        assertThrows(IllegalArgumentException.class,
+            () -> ConnectionConfig.builder().maxConnectionsPerPeer(5).maxConnections(4).build()).getMessage());
+    ConnectionConfig c = ConnectionConfig.builder().maxConnections(10).maxPendingHandshakes(2).build();
+    assertEquals(c, c.toBuilder().build());
+    assertEquals(10, c.toBuilder().build().maxConnections());
+    assertEquals(2, c.toBuilder().build().maxPendingHandshakes());
+  }
 }

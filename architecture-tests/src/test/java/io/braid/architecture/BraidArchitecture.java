@@ -212,16 +212,6 @@ public final class BraidArchitecture {
           .matching(BRAID + ".(**)")
           .should()
           .beFreeOfCycles()
-          // KNOWN VIOLATION, exempted as narrowly as possible: MultiaddrCodec (io.braid.api.internal)
-          // builds io.braid.api's Multiaddr.Component and calls PeerId, while Multiaddr and PeerId call
-          // the codec, so io.braid.api <-> io.braid.api.internal is a cycle. The cure belongs to the api
-          // module (the codec returns its own internal parts and Multiaddr maps them). Remove this line
-          // once that lands; any other dependency from the api's internals back to the api still fails.
-          .ignoreDependency(
-              describe(
-                  "io.braid.api.internal.MultiaddrCodec",
-                  (JavaClass c) -> c.getName().startsWith("io.braid.api.internal.MultiaddrCodec")),
-              describe("io.braid.api", (JavaClass c) -> c.getPackageName().equals("io.braid.api")))
           .because("package cycles make modules impossible to split, test or reason about one at a time");
 
   /** A module's {@code ..internal..} packages are used by that module alone. */

@@ -1,0 +1,1299 @@
+package io.braid.core;
+
+import io.braid.api.BraidException;
+import io.braid.api.ConnectionConfig;
+import io.braid.api.ConnectionGater;
+import io.braid.api.ConnectionTimeoutException;
+import io.braid.api.DialException;
+import io.braid.api.Direction;
+import io.braid.api.HostIdentity;
+import io.braid.api.InboundConnectionHandler;
+import io.braid.api.LimitExceededException;
+import io.braid.api.LoadBalancer;
+import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
+import io.braid.api.NetStream;
+import io.braid.api.Network;
+import io.braid.api.NetworkClosedException;
+import io.braid.api.NetworkListener;
+import io.braid.api.PeerId;
+import io.braid.api.ProtocolNegotiationException;
+import io.braid.api.RetryConfig;
+import io.braid.api.StreamHandler;
+import io.braid.api.StreamOpenException;
+import io.braid.api.Transport;
+import io.braid.api.TransportContext;
+import io.braid.api.TransportListener;
+import io.braid.api.TransportProvider;
+import io.braid.balancer.spi.LoadBalancerRegistry;
+import io.braid.core.internal.SerialExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Braid's {@link Network}: keeps up to {@link ConnectionConfig#maxConnectionsPerPeer()} live connections
+ * per peer and spreads streams over them with a {@link LoadBalancer}.
+ *
+ * <pre>{@code
+ * Swarm swarm = Swarm.builder(identity)
+ *     .connectionConfig(ConnectionConfig.builder().maxConnectionsPerPeer(3).build())
+ *     .retryConfig(RetryConfig.defaults())
+ *     .build();                        // transports and the balancer are found with ServiceLoader
+ * swarm.addAddresses(peer, addr);
+ * List<NetConn> conns = swarm.dialPeer(peer).get(30, SECONDS);   // 3 connections, even to one address
+ * NetStream s = swarm.newStream(peer, "/echo/1.0.0").get(30, SECONDS);
+ * }</pre>
+ *
+ * <h2>Design</h2>
+ * Each peer has one state record ({@code Peer}) guarded by its own monitor: its open connections (an
+ * immutable list replaced on every change, so readers never lock), the number of connection slots
+ * reserved by outbound attempts in flight, and the dial job in flight. Every change of a peer's state
+ * happens under that monitor, so the per-peer cap holds at every moment, counting connections still
+ * handshaking. Nothing else is ever called while holding it: transport calls, future completions and
+ * listener events all happen after it is released. Events go through a serial executor, so they are
+ * delivered exactly once and in order.
+ *
+ * <p>An inbound connection's peer is known only after its handshake, so an inbound handshake holds a
+ * global slot (and a pending-handshake slot) from accept on, and takes a per-peer slot when it is
+ * admitted. Simultaneous dials (both sides dialing while the cap is full) are settled by one rule both
+ * sides apply alike: <b>the connection dialed by the peer with the smaller peer id is kept</b> (peer ids
+ * compare by their bytes, unsigned). An inbound connection from a smaller peer therefore takes the slot
+ * of one of our own attempts in flight, which is dropped when it completes.
+ *
+ * <h2>Threads</h2>
+ * Thread-safe. Futures complete on transport threads or the scheduler; listener events run on the
+ * configured executor, one at a time.
+ */
+public final class Swarm implements Network {
+  private static final Logger log = LoggerFactory.getLogger(Swarm.class);
+
+  private final HostIdentity identity;
+  private final PeerId localPeer;
+  private final ConnectionConfig config;
+  private final RetryConfig retry;
+  private final LoadBalancer balancer;
+  private final List<Transport> transports;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+  private final SerialExecutor events;
+  private final RandomGenerator random;
+  private final ConnectionGater gater;
+
+  private final ConcurrentHashMap<PeerId, Peer> peers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<PeerId, List<Multiaddr>> addressBook = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+  private final CopyOnWriteArraySet<NetworkListener> listeners = new CopyOnWriteArraySet<>();
+  private final CopyOnWriteArrayList<TransportListener> transportListeners = new CopyOnWriteArrayList<>();
+  private final InboundConnectionHandler inbound = new Inbound();
+
+  private final Object slotLock = new Object();
+  /** Connections open or handshaking, in and out; guarded by slotLock. */
+  private int connectionSlots;
+  /** Handshakes under way, in and out; guarded by slotLock. */
+  private int pendingHandshakes;
+
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile boolean closed;
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  private Swarm(Builder b) {
+    this.identity = b.identity;
+    this.localPeer = b.identity.peerId();
+    this.config = b.connectionConfig;
+    this.retry = b.retryConfig;
+    this.gater = b.gater;
+    this.random = b.random != null ? b.random : new SplittableRandom();
+    this.events = new SerialExecutor(b.executor != null ? b.executor : ForkJoinPool.commonPool());
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownsScheduler = false;
+    } else {
+      ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "braid-swarm-timer");
+        t.setDaemon(true);
+        return t;
+      });
+      s.setRemoveOnCancelPolicy(true);
+      this.scheduler = s;
+      this.ownsScheduler = true;
+    }
+    if (b.balancer != null) {
+      this.balancer = b.balancer;
+    } else {
+      LoadBalancerRegistry registry = b.registry != null ? b.registry : LoadBalancerRegistry.getDefault();
+      this.balancer = registry.create(config.loadBalancingStrategy());
+    }
+    TransportContext context = new TransportContext(identity,
+        protocol -> Optional.ofNullable(handlers.get(protocol)), config.connectionTimeout());
+    List<Transport> ts = new ArrayList<>();
+    for (Function<TransportContext, Transport> f : b.transportFactories) {
+      ts.add(Objects.requireNonNull(f.apply(context), "a transport factory returned null"));
+    }
+    if (b.transportFactories.isEmpty()) {
+      ts.addAll(discoverTransports(context));
+    }
+    this.transports = List.copyOf(ts);
+  }
+
+  /** A swarm with default configuration, transports and balancer found with {@link ServiceLoader}. */
+  public static Swarm create(HostIdentity identity) {
+    return builder(identity).build();
+  }
+
+  /** A builder for a swarm with {@code identity}. */
+  public static Builder builder(HostIdentity identity) {
+    return new Builder(identity);
+  }
+
+  private static List<Transport> discoverTransports(TransportContext context) {
+    List<Transport> found = new ArrayList<>();
+    ServiceLoader<TransportProvider> loader = ServiceLoader.load(TransportProvider.class);
+    var it = loader.iterator();
+    while (true) {
+      TransportProvider p;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        p = it.next();
+      } catch (ServiceConfigurationError e) {
+        log.warn("skipping a transport provider that could not be loaded: {}", e.toString());
+        continue;
+      }
+      try {
+        if (p.isAvailable()) {
+          found.add(p.create(context));
+        } else {
+          log.debug("transport provider {} is not available here", p.getClass().getName());
+        }
+      } catch (RuntimeException e) {
+        log.warn("skipping transport provider {}: {}", p.getClass().getName(), e.toString());
+      }
+    }
+    return found;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Identity, configuration, listening
+
+  @Override
+  public PeerId localPeer() {
+    return localPeer;
+  }
+
+  /** The connection configuration in force. */
+  public ConnectionConfig connectionConfig() {
+    return config;
+  }
+
+  /** The retry configuration in force. */
+  public RetryConfig retryConfig() {
+    return retry;
+  }
+
+  /** The balancer that places streams. */
+  public LoadBalancer loadBalancer() {
+    return balancer;
+  }
+
+  /** The transports this swarm dials and listens with; immutable. */
+  public List<Transport> transports() {
+    return transports;
+  }
+
+  @Override
+  public CompletableFuture<List<Multiaddr>> listen(Multiaddr... addresses) {
+    if (addresses.length == 0) {
+      throw new IllegalArgumentException("listen needs at least one address");
+    }
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    List<CompletableFuture<List<Multiaddr>>> bound = new ArrayList<>();
+    for (Multiaddr address : addresses) {
+      Transport t = transportFor(address);
+      if (t == null) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException(
+            "no transport can listen on " + address + " (transports: " + transports + ")"));
+      }
+      bound.add(t.listen(address, inbound).thenApply(l -> {
+        transportListeners.add(l);
+        if (closed) {
+          l.close();
+          throw new CompletionException(closedException());
+        }
+        return l.addresses();
+      }));
+    }
+    return CompletableFuture.allOf(bound.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<Multiaddr> all = new ArrayList<>();
+      bound.forEach(f -> all.addAll(f.join()));
+      return List.copyOf(all);
+    });
+  }
+
+  @Override
+  public List<Multiaddr> listenAddresses() {
+    List<Multiaddr> all = new ArrayList<>();
+    for (TransportListener l : transportListeners) {
+      all.addAll(l.addresses());
+    }
+    return List.copyOf(all);
+  }
+
+  @Override
+  public void addAddresses(PeerId peer, Multiaddr... addresses) {
+    Objects.requireNonNull(peer, "peer");
+    List<Multiaddr> clean = new ArrayList<>();
+    for (Multiaddr a : addresses) {
+      Objects.requireNonNull(a, "address");
+      Optional<PeerId> embedded = a.peerId();
+      if (embedded.isPresent() && !embedded.get().equals(peer)) {
+        throw new IllegalArgumentException("address " + a + " names peer " + embedded.get() + ", not " + peer);
+      }
+      clean.add(a.withoutPeerId());
+    }
+    addressBook.merge(peer, List.copyOf(clean), (old, add) -> {
+      LinkedHashSet<Multiaddr> set = new LinkedHashSet<>(old);
+      set.addAll(add);
+      return List.copyOf(set);
+    });
+  }
+
+  /** The addresses known for {@code peer}, in the order they were added; immutable. */
+  public List<Multiaddr> addresses(PeerId peer) {
+    return addressBook.getOrDefault(peer, List.of());
+  }
+
+  private Transport transportFor(Multiaddr address) {
+    for (Transport t : transports) {
+      if (t.supports(address)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Views
+
+  @Override
+  public List<NetConn> getConnections(PeerId peer) {
+    Peer p = peers.get(peer);
+    return p == null ? List.of() : onlyOpen(p.open);
+  }
+
+  @Override
+  public List<NetConn> getConnections() {
+    List<NetConn> all = new ArrayList<>();
+    for (Peer p : peers.values()) {
+      all.addAll(onlyOpen(p.open));
+    }
+    return List.copyOf(all);
+  }
+
+  @Override
+  public Map<PeerId, List<NetConn>> getConnectionsMap() {
+    Map<PeerId, List<NetConn>> map = new LinkedHashMap<>();
+    for (Peer p : peers.values()) {
+      List<NetConn> open = onlyOpen(p.open);
+      if (!open.isEmpty()) {
+        map.put(p.id, open);
+      }
+    }
+    return Map.copyOf(map);
+  }
+
+  @Override
+  public Optional<NetConn> getConnection(PeerId peer) {
+    Peer p = peers.get(peer);
+    if (p != null) {
+      for (NetConn c : p.open) {
+        if (c.isOpen()) {
+          return Optional.of(c);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Map<PeerId, NetConn> connectionsLegacy() {
+    Map<PeerId, NetConn> map = new LinkedHashMap<>();
+    for (Peer p : peers.values()) {
+      for (NetConn c : p.open) {
+        if (c.isOpen()) {
+          map.put(p.id, c);
+          break;
+        }
+      }
+    }
+    return Map.copyOf(map);
+  }
+
+  /** The list itself when every connection in it is open (the common case), else a filtered copy. */
+  private static List<NetConn> onlyOpen(List<NetConn> list) {
+    for (NetConn c : list) {
+      if (!c.isOpen()) {
+        List<NetConn> open = new ArrayList<>(list.size());
+        for (NetConn d : list) {
+          if (d.isOpen()) {
+            open.add(d);
+          }
+        }
+        return List.copyOf(open);
+      }
+    }
+    return list;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Dialing
+
+  @Override
+  public CompletableFuture<List<NetConn>> dialPeer(PeerId peerId) {
+    Objects.requireNonNull(peerId, "peer");
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    if (peerId.equals(localPeer)) {
+      return CompletableFuture.failedFuture(new DialException(peerId, "cannot dial the local peer", List.of()));
+    }
+    if (!allowed(() -> gater.allowDialPeer(peerId))) {
+      return CompletableFuture.failedFuture(
+          new DialException(peerId, "denied by the connection gater", List.of()));
+    }
+    List<Multiaddr> addrs = addresses(peerId);
+    DialJob job;
+    boolean start = false;
+    Peer p = lockPeer(peerId);
+    try {
+      List<NetConn> open = onlyOpen(p.open);
+      if (p.job != null) {
+        job = p.job;
+        job.interested++;
+      } else {
+        int need = config.maxConnectionsPerPeer() - open.size() - p.reserved;
+        if (need <= 0 && !open.isEmpty()) {
+          return CompletableFuture.completedFuture(open);
+        }
+        if (addrs.isEmpty()) {
+          return open.isEmpty()
+              ? CompletableFuture.failedFuture(new DialException(peerId,
+                  "no known addresses (add some with addAddresses)", List.of()))
+              : CompletableFuture.completedFuture(open);
+        }
+        int granted = reserveGlobal(need);
+        if (granted == 0) {
+          return open.isEmpty()
+              ? CompletableFuture.failedFuture(new LimitExceededException("maxConnections",
+                  config.maxConnections(), "cannot dial " + peerId))
+              : CompletableFuture.completedFuture(open);
+        }
+        p.reserved += granted;
+        job = new DialJob(p, addrs, granted);
+        p.job = job;
+        start = true;
+      }
+    } finally {
+      unlock(p);
+    }
+    if (start) {
+      for (Attempt a : job.attempts) {
+        startTry(a);
+      }
+    }
+    return job.subscribe();
+  }
+
+  /** Gets the peer's record, locked; a record being retired is skipped for a fresh one. */
+  private Peer lockPeer(PeerId id) {
+    while (true) {
+      Peer p = peers.computeIfAbsent(id, Peer::new);
+      p.lock();
+      if (!p.retired) {
+        return p;
+      }
+      p.unlock();
+    }
+  }
+
+  /** Unlocks, retiring the record if it holds nothing any more. */
+  private void unlock(Peer p) {
+    if (p.open.isEmpty() && p.reserved == 0 && p.superseded == 0 && p.job == null && !p.retired) {
+      p.retired = true;
+      peers.remove(p.id, p);
+    }
+    p.unlock();
+  }
+
+  private int reserveGlobal(int wanted) {
+    synchronized (slotLock) {
+      int granted = Math.max(0, Math.min(wanted, config.maxConnections() - connectionSlots));
+      connectionSlots += granted;
+      return granted;
+    }
+  }
+
+  private void releaseGlobal(int n) {
+    synchronized (slotLock) {
+      connectionSlots -= n;
+    }
+  }
+
+  private boolean acquirePending() {
+    synchronized (slotLock) {
+      if (pendingHandshakes >= config.maxPendingHandshakes()) {
+        return false;
+      }
+      pendingHandshakes++;
+      return true;
+    }
+  }
+
+  private void releasePending() {
+    synchronized (slotLock) {
+      pendingHandshakes--;
+    }
+  }
+
+  private void startTry(Attempt a) {
+    DialJob job = a.job;
+    Multiaddr addr = job.addresses.get((a.index + a.tries) % job.addresses.size());
+    if (closed || job.cancelled) {
+      finishFailed(a, addr, new CancellationException("dial cancelled"));
+      return;
+    }
+    if (!allowed(() -> gater.allowDialAddress(job.peer.id, addr))) {
+      finishFailed(a, addr, new BraidException("address denied by the connection gater", false));
+      return;
+    }
+    Transport t = transportFor(addr);
+    if (t == null) {
+      finishFailed(a, addr, new BraidException("no transport supports " + addr, false));
+      return;
+    }
+    if (!acquirePending()) {
+      finishFailed(a, addr, new LimitExceededException("maxPendingHandshakes", config.maxPendingHandshakes(),
+          "too many handshakes under way"));
+      return;
+    }
+    CompletableFuture<NetConn> f;
+    try {
+      f = t.dial(addr, job.peer.id);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    boolean cancelNow;
+    job.peer.lock();
+    try {
+      a.inFlight = f;
+      a.timedOut = false;
+      cancelNow = job.cancelled;
+    } finally {
+      job.peer.unlock();
+    }
+    if (cancelNow) {
+      f.cancel(true);
+    }
+    CompletableFuture<NetConn> dial = f;
+    ScheduledFuture<?> timer = scheduler.schedule(() -> {
+      a.timedOut = true;
+      dial.cancel(true);
+    }, config.connectionTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    dial.whenComplete((conn, err) -> {
+      timer.cancel(false);
+      releasePending();
+      if (err == null) {
+        admitOutbound(a, conn);
+      } else {
+        onTryFailed(a, addr, err);
+      }
+    });
+  }
+
+  private void onTryFailed(Attempt a, Multiaddr addr, Throwable err) {
+    Throwable cause = unwrap(err);
+    if (a.timedOut) {
+      cause = new ConnectionTimeoutException("connection attempt to " + addr, config.connectionTimeout());
+    }
+    DialJob job = a.job;
+    boolean retryIt;
+    job.peer.lock();
+    try {
+      retryIt = !closed && !job.cancelled && a.tries < retry.maxRetries() && DialException.isRetryable(cause)
+          && a.peerSlotHeld();
+      if (retryIt) {
+        job.failures.add(new DialException.Attempt(addr, cause));
+      }
+    } finally {
+      job.peer.unlock();
+    }
+    if (!retryIt) {
+      finishFailed(a, addr, cause);
+      return;
+    }
+    Duration delay;
+    synchronized (random) {
+      delay = retry.delayBeforeRetry(a.tries, random);
+    }
+    a.tries++;
+    ScheduledFuture<?> next = scheduler.schedule(() -> startTry(a), delay.toNanos(), TimeUnit.NANOSECONDS);
+    boolean cancelNow;
+    job.peer.lock();
+    try {
+      a.retryTimer = next;
+      cancelNow = job.cancelled || closed;
+    } finally {
+      job.peer.unlock();
+    }
+    if (cancelNow && next.cancel(false)) {
+      finishFailed(a, addr, new CancellationException("dial cancelled"));
+    }
+  }
+
+  /** An attempt ends without a connection: give its slot back and see whether the job is done. */
+  private void finishFailed(Attempt a, Multiaddr addr, Throwable cause) {
+    DialJob job = a.job;
+    Peer p = job.peer;
+    Runnable completion;
+    p.lock();
+    try {
+      if (a.done) {
+        return;
+      }
+      a.done = true;
+      job.running--;
+      releaseSlotOf(p);
+      if (!(cause instanceof CancellationException)) {
+        job.failures.add(new DialException.Attempt(addr, cause));
+      }
+      completion = job.completionIfDone();
+    } finally {
+      unlock(p);
+    }
+    completion.run();
+  }
+
+  /** Gives back the per-peer slot of an attempt that ends (caller holds the peer lock). */
+  private void releaseSlotOf(Peer p) {
+    if (p.superseded > 0) {
+      p.superseded--; // its slot was handed to an inbound connection already
+    } else {
+      p.reserved--;
+      releaseGlobal(1);
+    }
+  }
+
+  private void admitOutbound(Attempt a, NetConn conn) {
+    DialJob job = a.job;
+    Peer p = job.peer;
+    boolean keep = false;
+    boolean first = false;
+    String drop = null;
+    Runnable completion;
+    boolean secured = allowed(() -> gater.allowSecured(p.id, conn.remoteAddress(), Direction.OUTBOUND));
+    p.lock();
+    try {
+      if (a.done) {
+        drop = "attempt already finished";
+      } else {
+        a.done = true;
+        job.running--;
+        if (p.superseded > 0) {
+          p.superseded--;
+          drop = "simultaneous open: the connection dialed by the smaller peer id is kept";
+        } else {
+          p.reserved--;
+          if (closed || job.cancelled) {
+            drop = "dial cancelled";
+          } else if (!conn.isOpen()) {
+            drop = "closed during the handshake";
+            job.failures.add(new DialException.Attempt(conn.remoteAddress(),
+                new io.braid.api.ConnectionClosedException("connection closed right after its handshake")));
+          } else if (!secured) {
+            drop = "denied by the connection gater";
+            job.failures.add(new DialException.Attempt(conn.remoteAddress(),
+                new BraidException("peer denied by the connection gater", false)));
+          } else {
+            first = p.open.isEmpty();
+            p.open = append(p.open, conn);
+            keep = true;
+          }
+          if (!keep) {
+            releaseGlobal(1);
+          }
+        }
+      }
+      completion = job.completionIfDone();
+    } finally {
+      unlock(p);
+    }
+    if (keep) {
+      opened(p.id, conn, first);
+    } else {
+      log.debug("dropping outbound connection {} to {}: {}", conn.id(), p.id, drop);
+      conn.close();
+    }
+    completion.run();
+  }
+
+  private void admitInbound(NetConn conn) {
+    PeerId id = conn.remotePeer();
+    if (closed || !allowed(() -> gater.allowSecured(id, conn.remoteAddress(), Direction.INBOUND))) {
+      releaseGlobal(1);
+      conn.close();
+      return;
+    }
+    boolean keep = false;
+    boolean first = false;
+    Runnable completion = () -> {};
+    Peer p = lockPeer(id);
+    try {
+      int used = p.open.size() + p.reserved;
+      if (used < config.maxConnectionsPerPeer()) {
+        keep = true;
+      } else if (p.reserved > 0 && id.compareTo(localPeer) < 0) {
+        // Simultaneous open: the remote (smaller) peer's dial wins; one of our attempts gives up its slot.
+        p.reserved--;
+        p.superseded++;
+        releaseGlobal(1);
+        keep = true;
+      }
+      if (keep) {
+        first = p.open.isEmpty();
+        p.open = append(p.open, conn);
+        if (p.job != null) {
+          completion = p.job.completionIfDone();
+        }
+      }
+    } finally {
+      unlock(p);
+    }
+    if (keep) {
+      opened(id, conn, first);
+      completion.run();
+    } else {
+      log.debug("refusing inbound connection {} from {}: maxConnectionsPerPeer ({}) reached", conn.id(), id,
+          config.maxConnectionsPerPeer());
+      releaseGlobal(1);
+      conn.close();
+    }
+  }
+
+  private static List<NetConn> append(List<NetConn> list, NetConn conn) {
+    NetConn[] a = list.toArray(new NetConn[list.size() + 1]);
+    a[list.size()] = conn;
+    return List.of(a);
+  }
+
+  private void opened(PeerId peer, NetConn conn, boolean firstForPeer) {
+    if (firstForPeer) {
+      emit(l -> l.peerConnected(peer));
+    }
+    emit(l -> l.connectionOpened(conn));
+    conn.closeFuture().whenComplete((reason, err) -> onClosed(peer, conn,
+        reason != null ? reason : io.braid.api.CloseReason.error(unwrap(err))));
+  }
+
+  private void onClosed(PeerId id, NetConn conn, io.braid.api.CloseReason reason) {
+    boolean removed = false;
+    boolean last = false;
+    Peer p = peers.get(id);
+    if (p != null) {
+      p.lock();
+      try {
+        int i = p.open.indexOf(conn);
+        if (i >= 0) {
+          List<NetConn> rest = new ArrayList<>(p.open);
+          rest.remove(i);
+          p.open = List.copyOf(rest);
+          removed = true;
+          last = p.open.isEmpty();
+        }
+      } finally {
+        unlock(p);
+      }
+    }
+    if (!removed) {
+      return;
+    }
+    releaseGlobal(1);
+    boolean lastConn = last;
+    emit(l -> l.connectionClosed(conn, reason));
+    if (lastConn) {
+      emit(l -> l.peerDisconnected(id));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Streams
+
+  @Override
+  public CompletableFuture<NetStream> newStream(PeerId peer, String... protocols) {
+    Objects.requireNonNull(peer, "peer");
+    if (protocols.length == 0) {
+      throw new IllegalArgumentException("newStream needs at least one protocol");
+    }
+    String[] offered = protocols.clone();
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    List<NetConn> open = getConnections(peer);
+    CompletableFuture<List<NetConn>> conns =
+        open.isEmpty() ? dialPeer(peer) : CompletableFuture.completedFuture(open);
+    return conns.thenCompose(list -> {
+      List<NetConn> now = getConnections(peer);
+      List<NetConn> candidates = now.isEmpty() ? onlyOpen(list) : now;
+      if (candidates.isEmpty()) {
+        return CompletableFuture.failedFuture(new StreamOpenException(peer, List.of()));
+      }
+      NetConn chosen = choose(peer, candidates);
+      List<NetConn> order = new ArrayList<>(candidates.size());
+      order.add(chosen);
+      for (NetConn c : candidates) {
+        if (c != chosen) {
+          order.add(c);
+        }
+      }
+      CompletableFuture<NetStream> result = new CompletableFuture<>();
+      tryOpen(peer, order, 0, offered, new ArrayList<>(), result);
+      return result;
+    });
+  }
+
+  private NetConn choose(PeerId peer, List<NetConn> candidates) {
+    try {
+      NetConn c = balancer.select(peer, candidates);
+      for (NetConn x : candidates) {
+        if (x == c) {
+          return c;
+        }
+      }
+      log.warn("load balancer {} returned a connection that was not a candidate; using the oldest", balancer);
+    } catch (RuntimeException e) {
+      log.warn("load balancer {} threw; using the oldest connection", balancer, e);
+    }
+    return candidates.get(0);
+  }
+
+  private void tryOpen(PeerId peer, List<NetConn> order, int i, String[] protocols,
+      List<StreamOpenException.Attempt> failures, CompletableFuture<NetStream> result) {
+    if (i == order.size()) {
+      result.completeExceptionally(new StreamOpenException(peer, failures));
+      return;
+    }
+    NetConn conn = order.get(i);
+    CompletableFuture<NetStream> f;
+    try {
+      f = conn.newStream(protocols);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    f.whenComplete((stream, err) -> {
+      if (err == null) {
+        if (!result.complete(stream)) {
+          stream.reset();
+        }
+        return;
+      }
+      Throwable cause = unwrap(err);
+      if (cause instanceof ProtocolNegotiationException) {
+        result.completeExceptionally(cause); // the peer does not speak it on any connection
+        return;
+      }
+      failures.add(new StreamOpenException.Attempt(conn.id(), cause));
+      tryOpen(peer, order, i + 1, protocols, failures, result);
+    });
+  }
+
+  @Override
+  public void setStreamHandler(String protocol, StreamHandler handler) {
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(handler, "handler");
+    if (protocol.isEmpty()) {
+      throw new IllegalArgumentException("protocol must not be empty");
+    }
+    handlers.put(protocol, handler);
+  }
+
+  @Override
+  public void removeStreamHandler(String protocol) {
+    handlers.remove(protocol);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events and lifecycle
+
+  @Override
+  public void addListener(NetworkListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeListener(NetworkListener listener) {
+    listeners.remove(listener);
+  }
+
+  private void emit(Consumer<NetworkListener> event) {
+    events.execute(() -> {
+      for (NetworkListener l : listeners) {
+        try {
+          event.accept(l);
+        } catch (Throwable t) {
+          log.warn("network listener {} threw; ignoring it", l, t);
+        }
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> closePeer(PeerId peer) {
+    Objects.requireNonNull(peer, "peer");
+    Peer p = peers.get(peer);
+    if (p == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    DialJob job;
+    List<NetConn> open;
+    p.lock();
+    try {
+      job = p.job;
+      open = p.open;
+    } finally {
+      p.unlock();
+    }
+    if (job != null) {
+      job.cancel();
+    }
+    List<CompletableFuture<?>> done = new ArrayList<>();
+    for (NetConn c : open) {
+      c.close();
+      done.add(c.closeFuture());
+    }
+    return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+  }
+
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    closed = true;
+    for (TransportListener l : transportListeners) {
+      l.close();
+    }
+    List<CompletableFuture<?>> done = new ArrayList<>();
+    for (Peer p : peers.values()) {
+      DialJob job;
+      List<NetConn> open;
+      p.lock();
+      try {
+        job = p.job;
+        open = p.open;
+      } finally {
+        p.unlock();
+      }
+      if (job != null) {
+        job.cancel();
+      }
+      for (NetConn c : open) {
+        c.close();
+        done.add(c.closeFuture());
+      }
+    }
+    for (Transport t : transports) {
+      try {
+        t.close();
+      } catch (RuntimeException e) {
+        log.warn("transport {} threw while closing", t, e);
+      }
+    }
+    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+      if (ownsScheduler) {
+        scheduler.shutdownNow();
+      }
+      closeFuture.complete(null);
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> closeFuture() {
+    return closeFuture;
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Connection slots in use (open plus handshaking, in and out); for diagnostics and leak checks. */
+  public int connectionSlotsInUse() {
+    synchronized (slotLock) {
+      return connectionSlots;
+    }
+  }
+
+  /** Handshakes under way, in and out; for diagnostics and leak checks. */
+  public int pendingHandshakes() {
+    synchronized (slotLock) {
+      return pendingHandshakes;
+    }
+  }
+
+  /** Peers with any state (connections, attempts in flight); for diagnostics and leak checks. */
+  public int trackedPeers() {
+    return peers.size();
+  }
+
+  @Override
+  public String toString() {
+    return "Swarm[" + localPeer + ", peers=" + peers.size() + ", slots=" + connectionSlotsInUse() + "]";
+  }
+
+  private NetworkClosedException closedException() {
+    return new NetworkClosedException("the network of " + localPeer + " is closed");
+  }
+
+  private static boolean allowed(java.util.function.BooleanSupplier check) {
+    try {
+      return check.getAsBoolean();
+    } catch (RuntimeException e) {
+      log.warn("connection gater threw; treating it as a denial", e);
+      return false;
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State records
+
+  /** One peer's state; every field is guarded by the lock. */
+  private static final class Peer {
+    final PeerId id;
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    /** Open connections, oldest first; immutable, replaced on change; read without the lock. */
+    volatile List<NetConn> open = List.of();
+    /** Outbound attempts in flight holding a slot. */
+    int reserved;
+    /** Outbound attempts in flight whose slot went to an inbound connection (simultaneous open). */
+    int superseded;
+    DialJob job;
+    boolean retired;
+
+    Peer(PeerId id) {
+      this.id = id;
+    }
+
+    void lock() {
+      lock.lock();
+    }
+
+    void unlock() {
+      lock.unlock();
+    }
+  }
+
+  /** The dial in flight for one peer, shared by every concurrent {@code dialPeer} caller. */
+  private final class DialJob {
+    final Peer peer;
+    final List<Multiaddr> addresses;
+    final List<Attempt> attempts = new ArrayList<>();
+    final List<DialException.Attempt> failures = new ArrayList<>();
+    final CompletableFuture<List<NetConn>> result = new CompletableFuture<>();
+    int running;
+    int interested = 1;
+    boolean cancelled;
+
+    DialJob(Peer peer, List<Multiaddr> addresses, int count) {
+      this.peer = peer;
+      this.addresses = addresses;
+      for (int i = 0; i < count; i++) {
+        attempts.add(new Attempt(this, i));
+      }
+      this.running = count;
+    }
+
+    /** What to run, after unlocking, if the job has just finished (caller holds the peer lock). */
+    Runnable completionIfDone() {
+      if (result.isDone()) {
+        return () -> {};
+      }
+      List<NetConn> open = onlyOpen(peer.open);
+      boolean targetMet = open.size() >= config.maxConnectionsPerPeer();
+      if (!targetMet && running > 0) {
+        return () -> {};
+      }
+      if (peer.job == this) {
+        peer.job = null;
+      }
+      if (!open.isEmpty()) {
+        return () -> result.complete(open);
+      }
+      DialException e = new DialException(peer.id,
+          cancelled ? "cancelled" : "no connection could be opened", List.copyOf(failures));
+      return () -> result.completeExceptionally(e);
+    }
+
+    /** A future for one caller; cancelling it withdraws that caller's interest. */
+    CompletableFuture<List<NetConn>> subscribe() {
+      CompletableFuture<List<NetConn>> mine = new CompletableFuture<>();
+      result.whenComplete((v, e) -> {
+        if (e != null) {
+          mine.completeExceptionally(e);
+        } else {
+          mine.complete(v);
+        }
+      });
+      mine.whenComplete((v, e) -> {
+        if (mine.isCancelled()) {
+          boolean last;
+          peer.lock();
+          try {
+            last = --interested == 0;
+          } finally {
+            peer.unlock();
+          }
+          if (last) {
+            cancel();
+          }
+        }
+      });
+      return mine;
+    }
+
+    void cancel() {
+      List<Attempt> toStop = new ArrayList<>();
+      peer.lock();
+      try {
+        if (cancelled) {
+          return;
+        }
+        cancelled = true;
+        if (peer.job == this) {
+          peer.job = null;
+        }
+        for (Attempt a : attempts) {
+          if (!a.done) {
+            toStop.add(a);
+          }
+        }
+      } finally {
+        unlock(peer);
+      }
+      for (Attempt a : toStop) {
+        ScheduledFuture<?> t = a.retryTimer;
+        if (t != null && t.cancel(false)) {
+          finishFailed(a, addresses.get(0), new CancellationException("dial cancelled"));
+        }
+        CompletableFuture<NetConn> f = a.inFlight;
+        if (f != null) {
+          f.cancel(true);
+        }
+      }
+      Runnable completion;
+      peer.lock();
+      try {
+        completion = completionIfDoneAfterCancel();
+      } finally {
+        unlock(peer);
+      }
+      completion.run();
+    }
+
+    private Runnable completionIfDoneAfterCancel() {
+      if (result.isDone()) {
+        return () -> {};
+      }
+      List<NetConn> open = onlyOpen(peer.open);
+      if (!open.isEmpty()) {
+        return () -> result.complete(open);
+      }
+      DialException e = new DialException(peer.id, "cancelled", List.copyOf(failures));
+      return () -> result.completeExceptionally(e);
+    }
+  }
+
+  /** One connection slot's worth of attempts: the first try and its retries. */
+  private static final class Attempt {
+    final DialJob job;
+    final int index;
+    int tries;
+    volatile boolean timedOut;
+    volatile CompletableFuture<NetConn> inFlight;
+    volatile ScheduledFuture<?> retryTimer;
+    boolean done;
+
+    Attempt(DialJob job, int index) {
+      this.job = job;
+      this.index = index;
+    }
+
+    /** Whether this attempt still holds a slot of its own (not handed to an inbound connection). */
+    boolean peerSlotHeld() {
+      return job.peer.superseded == 0;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Inbound
+
+  private final class Inbound implements InboundConnectionHandler {
+    @Override
+    public boolean accept(Multiaddr remoteAddress) {
+      if (closed || !allowed(() -> gater.allowAccept(remoteAddress))) {
+        return false;
+      }
+      synchronized (slotLock) {
+        if (connectionSlots >= config.maxConnections() || pendingHandshakes >= config.maxPendingHandshakes()) {
+          return false;
+        }
+        connectionSlots++;
+        pendingHandshakes++;
+        return true;
+      }
+    }
+
+    @Override
+    public void connected(NetConn connection) {
+      releasePending();
+      admitInbound(connection);
+    }
+
+    @Override
+    public void failed(Multiaddr remoteAddress, Throwable cause) {
+      synchronized (slotLock) {
+        connectionSlots--;
+        pendingHandshakes--;
+      }
+      log.debug("inbound handshake from {} failed: {}", remoteAddress, cause.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Builds a {@link Swarm}. Not thread-safe. */
+  public static final class Builder {
+    private final HostIdentity identity;
+    private ConnectionConfig connectionConfig = ConnectionConfig.defaults();
+    private RetryConfig retryConfig = RetryConfig.defaults();
+    private final List<Function<TransportContext, Transport>> transportFactories = new ArrayList<>();
+    private LoadBalancer balancer;
+    private LoadBalancerRegistry registry;
+    private ScheduledExecutorService scheduler;
+    private Executor executor;
+    private RandomGenerator random;
+    private ConnectionGater gater = ConnectionGater.ALLOW_ALL;
+
+    private Builder(HostIdentity identity) {
+      this.identity = Objects.requireNonNull(identity, "identity");
+    }
+
+    public Builder connectionConfig(ConnectionConfig config) {
+      this.connectionConfig = Objects.requireNonNull(config, "connectionConfig");
+      return this;
+    }
+
+    public Builder retryConfig(RetryConfig config) {
+      this.retryConfig = Objects.requireNonNull(config, "retryConfig");
+      return this;
+    }
+
+    /**
+     * Adds a transport, made for this swarm from its {@link TransportContext}. Once any is added,
+     * {@link ServiceLoader} discovery is off.
+     */
+    public Builder transport(Function<TransportContext, Transport> factory) {
+      transportFactories.add(Objects.requireNonNull(factory, "factory"));
+      return this;
+    }
+
+    /** Adds a transport made by {@code provider}. */
+    public Builder transportProvider(TransportProvider provider) {
+      Objects.requireNonNull(provider, "provider");
+      return transport(provider::create);
+    }
+
+    /** Uses this balancer instance instead of resolving {@link ConnectionConfig#loadBalancingStrategy()}. */
+    public Builder loadBalancer(LoadBalancer balancer) {
+      this.balancer = Objects.requireNonNull(balancer, "loadBalancer");
+      return this;
+    }
+
+    /** Resolves the strategy name against this registry instead of the default one. */
+    public Builder balancerRegistry(LoadBalancerRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "balancerRegistry");
+      return this;
+    }
+
+    /** Timers (connection timeouts, retry delays) run here; not shut down by the swarm. */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Listener events run here, one at a time (default: the common fork-join pool). */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The source of retry jitter (default: a fresh {@link SplittableRandom}). */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    public Builder gater(ConnectionGater gater) {
+      this.gater = Objects.requireNonNull(gater, "gater");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the load balancing strategy names no known balancer (the
+     *     message lists the known names)
+     */
+    public Swarm build() {
+      return new Swarm(this);
+    }
+  }
+
+  static List<String> describe(String[] protocols) {
+    return Arrays.asList(protocols);
+  }
+}
