@@ -46,9 +46,11 @@ import java.util.concurrent.TimeUnit;
  * 2000-01-01T00:00:00Z (or the given instant); both move together, and only forward.
  *
  * <p>Thread-safe: any thread may schedule, cancel, read the time or forward it. Tasks run without any
- * lock of this class held, so they may schedule, cancel and read freely; concurrent {@code forward}
- * calls each run the tasks they find due. Blocking collective operations ({@code invokeAll},
- * {@code invokeAny}) would wait for time that never passes and throw {@link UnsupportedOperationException}.
+ * lock of this class held, so they may schedule, cancel and read freely. Concurrent {@code forward}
+ * calls each run the tasks they find due and together move time by the sum of their amounts; a
+ * {@code forward} made by a running task moves time relative to that task's due time. Blocking
+ * collective operations ({@code invokeAll}, {@code invokeAny}) would wait for time that never passes
+ * and throw {@link UnsupportedOperationException}.
  */
 public final class FakeClock {
   /** The wall-clock instant a {@code new FakeClock()} starts at. */
@@ -63,6 +65,10 @@ public final class FakeClock {
   private final Instant startInstant;
   private final FakeScheduler scheduler = new FakeScheduler();
   private volatile long nowNanos;
+  /** The furthest time any forward call has promised to reach; guarded by lock. */
+  private long horizon;
+  /** How deep the current thread is inside running tasks of this clock. */
+  private final ThreadLocal<int[]> taskDepth = ThreadLocal.withInitial(() -> new int[1]);
   private long nextSequence;
   private boolean shutdown;
 
@@ -76,6 +82,7 @@ public final class FakeClock {
     this.startNanos = startNanos;
     this.startInstant = Objects.requireNonNull(startInstant, "startInstant");
     this.nowNanos = startNanos;
+    this.horizon = startNanos;
   }
 
   /** The current fake time in nanoseconds, in the manner of {@link System#nanoTime()}. */
@@ -135,11 +142,15 @@ public final class FakeClock {
     }
     long target;
     synchronized (lock) {
+      // A task that forwards moves time relative to its own run; top-level calls add up, even when
+      // several threads forward at once while tasks are still running at intermediate times.
+      long base = taskDepth.get()[0] > 0 ? nowNanos : Math.max(horizon, nowNanos);
       try {
-        target = Math.addExact(nowNanos, nanos);
+        target = Math.addExact(base, nanos);
       } catch (ArithmeticException e) {
-        throw new IllegalArgumentException("time would overflow: now " + nowNanos + " + " + nanos, e);
+        throw new IllegalArgumentException("time would overflow: " + base + " + " + nanos, e);
       }
+      horizon = Math.max(horizon, target);
     }
     return runUntil(target);
   }
@@ -202,7 +213,13 @@ public final class FakeClock {
         }
       }
       runs++;
-      next.run();
+      int[] depth = taskDepth.get();
+      depth[0]++;
+      try {
+        next.run();
+      } finally {
+        depth[0]--;
+      }
       if (next.propagate && next.isDone()) {
         next.rethrowIfFailed();
       }
