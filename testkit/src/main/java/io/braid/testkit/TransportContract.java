@@ -233,7 +233,8 @@ public abstract class TransportContract {
     }
   }
 
-  private NetStream open(NetConn conn, String... protocols) {
+  /** Opens a stream on {@code conn}, waiting at most {@link #timeout()}. */
+  protected final NetStream openStream(NetConn conn, String... protocols) {
     return await(conn.newStream(protocols), "newStream" + List.of(protocols));
   }
 
@@ -241,7 +242,8 @@ public abstract class TransportContract {
     return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  private <T> T take(BlockingQueue<T> queue, String what) {
+  /** Takes the next element of {@code queue}, waiting at most {@link #timeout()}. */
+  protected final <T> T take(BlockingQueue<T> queue, String what) {
     try {
       T t = queue.poll(timeout().toMillis(), TimeUnit.MILLISECONDS);
       if (t == null) {
@@ -255,7 +257,7 @@ public abstract class TransportContract {
   }
 
   /** Registers {@link #HOLD} on the server: its streams go to the returned queue, unread. */
-  private BlockingQueue<NetStream> holdOnServer() {
+  protected final BlockingQueue<NetStream> holdOnServer() {
     BlockingQueue<NetStream> held = new LinkedBlockingQueue<>();
     serverRouter.register(HOLD, held::add);
     return held;
@@ -408,14 +410,14 @@ public abstract class TransportContract {
 
     assertTrue(c.client().isOpen());
     byte[] data = Streams.randomBytes(1000, 1);
-    assertArrayEquals(data, await(Streams.exchange(open(c.client(), ECHO), data, data.length), "echo"));
+    assertArrayEquals(data, await(Streams.exchange(openStream(c.client(), ECHO), data, data.length), "echo"));
   }
 
   @Test
   public void closingTheTransportClosesItsListenersAndConnections() {
     BlockingQueue<NetStream> held = holdOnServer();
     Connected c = connect();
-    NetStream stream = open(c.client(), HOLD);
+    NetStream stream = openStream(c.client(), HOLD);
     take(held, "held stream");
     CompletableFuture<ByteBuffer> pendingRead = stream.read();
 
@@ -483,7 +485,7 @@ public abstract class TransportContract {
       Streams.writeAllAndClose(s, down);
     });
     Connected c = connect();
-    NetStream s = open(c.client(), BULK);
+    NetStream s = openStream(c.client(), BULK);
     CompletableFuture<byte[]> clientReceived = Streams.readFully(s, size);
     CompletableFuture<Void> sent = Streams.writeAllAndClose(s, up);
 
@@ -504,7 +506,7 @@ public abstract class TransportContract {
           Streams.writeAllAndClose(s, ("got " + req.length).getBytes(StandardCharsets.UTF_8)));
     });
     Connected c = connect();
-    NetStream s = open(c.client(), HOLD);
+    NetStream s = openStream(c.client(), HOLD);
     await(s.write(text("hello")), "write");
     await(s.closeWrite(), "closeWrite");
     await(s.closeWrite(), "a second closeWrite");
@@ -532,7 +534,7 @@ public abstract class TransportContract {
       serverSide.complete(s);
     });
     Connected c = connect();
-    NetStream s = open(c.client(), HOLD);
+    NetStream s = openStream(c.client(), HOLD);
     NetStream remote = await(serverSide, "server stream");
     CompletableFuture<ByteBuffer> pendingRead = s.read();
 
@@ -576,7 +578,7 @@ public abstract class TransportContract {
   public void aSecondConcurrentReadThrowsIllegalStateException() {
     holdOnServer();
     Connected c = connect();
-    NetStream s = open(c.client(), HOLD);
+    NetStream s = openStream(c.client(), HOLD);
     CompletableFuture<ByteBuffer> first = s.read();
     assertThrows(IllegalStateException.class, s::read);
     assertFalse(first.isDone());
@@ -598,11 +600,11 @@ public abstract class TransportContract {
     NetConn in = c.server();
     assertEquals(0, out.streamCount());
 
-    NetStream s1 = open(out, HOLD);
+    NetStream s1 = openStream(out, HOLD);
     assertEquals(1, out.streamCount());
-    NetStream s2 = open(out, HOLD);
+    NetStream s2 = openStream(out, HOLD);
     assertEquals(2, out.streamCount());
-    NetStream s3 = open(out, HOLD);
+    NetStream s3 = openStream(out, HOLD);
     assertEquals(3, out.streamCount());
     NetStream r1 = take(held, "server stream 1");
     NetStream r2 = take(held, "server stream 2");
@@ -640,7 +642,7 @@ public abstract class TransportContract {
     assertTrue(c.client().isOpen(), "a refused protocol leaves the connection open");
     assertEquals(0, c.client().streamCount(), "the refused stream does not count");
 
-    NetStream s = open(c.client(), UNKNOWN, ECHO);
+    NetStream s = openStream(c.client(), UNKNOWN, ECHO);
     assertEquals(ECHO, s.protocol(), "the first protocol the remote accepts is chosen");
     byte[] data = Streams.randomBytes(4096, 3);
     assertArrayEquals(data, await(Streams.exchange(s, data, data.length), "echo after a refusal"));
@@ -651,8 +653,8 @@ public abstract class TransportContract {
     serverRouter.register(ECHO, Streams.echo());
     serverRouter.register(ECHO_2, Streams.echo());
     Connected c = connect();
-    NetStream a = open(c.client(), ECHO_2, ECHO);
-    NetStream b = open(c.client(), ECHO, ECHO_2);
+    NetStream a = openStream(c.client(), ECHO_2, ECHO);
+    NetStream b = openStream(c.client(), ECHO, ECHO_2);
     assertEquals(ECHO_2, a.protocol());
     assertEquals(ECHO, b.protocol());
     a.reset();
@@ -663,7 +665,7 @@ public abstract class TransportContract {
   public void streamsOpenInBothDirectionsOnOneConnection() {
     clientRouter.register(ECHO, Streams.echo());
     Connected c = connect();
-    NetStream fromServer = open(c.server(), ECHO);
+    NetStream fromServer = openStream(c.server(), ECHO);
     assertEquals(Direction.OUTBOUND, fromServer.direction());
     assertEquals(c.server(), fromServer.connection());
     byte[] data = Streams.randomBytes(10_000, 4);
@@ -690,7 +692,7 @@ public abstract class TransportContract {
     assertInstanceOf(StreamResetException.class, t);
     assertTrue(c.client().isOpen());
     byte[] data = Streams.randomBytes(100, 5);
-    assertArrayEquals(data, await(Streams.exchange(open(c.client(), ECHO), data, data.length), "echo"));
+    assertArrayEquals(data, await(Streams.exchange(openStream(c.client(), ECHO), data, data.length), "echo"));
   }
 
   @Test
@@ -702,7 +704,7 @@ public abstract class TransportContract {
     List<CompletableFuture<ByteBuffer>> localReads = new ArrayList<>();
     List<CompletableFuture<ByteBuffer>> remoteReads = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      NetStream s = open(c.client(), HOLD);
+      NetStream s = openStream(c.client(), HOLD);
       local.add(s);
       localReads.add(s.read());
       NetStream r = take(held, "server stream");
@@ -735,7 +737,7 @@ public abstract class TransportContract {
   public void aWriterToAPeerThatDoesNotReadStallsUntilThePeerReads() {
     BlockingQueue<NetStream> held = holdOnServer();
     Connected c = connect();
-    NetStream s = open(c.client(), HOLD);
+    NetStream s = openStream(c.client(), HOLD);
     NetStream remote = take(held, "server stream");
     byte[] chunk = Streams.randomBytes(64 * 1024, 6);
 

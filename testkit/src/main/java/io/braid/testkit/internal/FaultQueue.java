@@ -49,11 +49,11 @@ public final class FaultQueue<T> {
 
   /** How many operations are still to be affected. */
   public synchronized int remaining() {
-    int sum = 0;
+    long sum = 0;
     for (Entry<T> e : entries) {
       sum += e.remaining;
     }
-    return sum;
+    return (int) Math.min(Integer.MAX_VALUE, sum);
   }
 
   public synchronized void clear() {
