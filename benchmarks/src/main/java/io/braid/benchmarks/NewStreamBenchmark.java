@@ -1,11 +1,13 @@
 package io.braid.benchmarks;
 
 import io.braid.api.ConnectionConfig;
+import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
 import io.braid.api.NetStream;
 import io.braid.api.PeerId;
 import io.braid.core.Swarm;
 import io.braid.testkit.MemoryNetwork;
+import io.braid.testkit.MemoryTransport;
 import io.braid.testkit.TestIdentity;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -75,7 +77,7 @@ public class NewStreamBenchmark {
     server.setStreamHandler(PROTOCOL, NetStream::reset);
     serverPeer = server.localPeer();
     client.addAddresses(serverPeer, SwarmFixtures.await(server.listen(SwarmFixtures.ANY_MEMORY))
-        .toArray(io.braid.api.Multiaddr[]::new));
+        .toArray(Multiaddr[]::new));
     List<NetConn> conns = SwarmFixtures.await(client.dialPeer(serverPeer));
     if (conns.size() != 3) {
       throw new IllegalStateException("expected 3 connections to the server, got " + conns.size());
@@ -86,10 +88,15 @@ public class NewStreamBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     int left = client.getConnections(serverPeer).size();
+    // Every stream was reset before its op returned, and a reset takes both ends out at once.
+    int streams = ((MemoryTransport) client.transports().get(0)).openStreamCount();
     client.close();
     server.close();
     if (left != 3) {
       throw new IllegalStateException("the client lost connections during the run: " + left + " of 3 left");
+    }
+    if (streams != 0) {
+      throw new IllegalStateException(streams + " streams were still open after the run: the benchmark leaks");
     }
   }
 
