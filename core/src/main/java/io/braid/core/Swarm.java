@@ -531,20 +531,36 @@ public final class Swarm implements Network {
 
   private void startTry(Attempt a) {
     DialJob job = a.job;
-    Multiaddr addr = job.addresses.get((a.index + a.tries) % job.addresses.size());
+    List<Multiaddr> addrs = job.addresses;
+    int first = (a.index + a.tries) % addrs.size();
     if (closed || job.cancelled) {
-      finishFailed(a, addr, new CancellationException("dial cancelled"));
+      finishFailed(a, addrs.get(first), new CancellationException("dial cancelled"));
       return;
     }
-    if (!allowed(() -> gater.allowDialAddress(job.peer.id, addr))) {
-      finishFailed(a, addr, new BraidException("address denied by the connection gater", false));
-      return;
+    // Spread attempts over the addresses; one the gater denies or no transport supports is skipped in
+    // favour of the next, so a single bad address does not cost the peer a connection.
+    Multiaddr chosen = null;
+    Transport t = null;
+    Throwable skipped = null;
+    for (int k = 0; k < addrs.size() && t == null; k++) {
+      Multiaddr candidate = addrs.get((first + k) % addrs.size());
+      if (!allowed(() -> gater.allowDialAddress(job.peer.id, candidate))) {
+        skipped = skipped != null ? skipped : new BraidException("address denied by the connection gater", false);
+        continue;
+      }
+      Transport found = transportFor(candidate);
+      if (found == null) {
+        skipped = skipped != null ? skipped : new BraidException("no transport supports " + candidate, false);
+        continue;
+      }
+      chosen = candidate;
+      t = found;
     }
-    Transport t = transportFor(addr);
     if (t == null) {
-      finishFailed(a, addr, new BraidException("no transport supports " + addr, false));
+      finishFailed(a, addrs.get(first), skipped);
       return;
     }
+    Multiaddr addr = chosen;
     if (!acquirePending()) {
       finishFailed(a, addr, new LimitExceededException("maxPendingHandshakes", config.maxPendingHandshakes(),
           "too many handshakes under way"));
