@@ -842,6 +842,11 @@ public final class Swarm implements Network {
       throw new IllegalArgumentException("newStream needs at least one protocol");
     }
     String[] offered = protocols.clone();
+    for (int i = 0; i < offered.length; i++) {
+      if (offered[i] == null || offered[i].isEmpty()) {
+        throw new IllegalArgumentException("protocol " + i + " is " + (offered[i] == null ? "null" : "empty"));
+      }
+    }
     if (closed) {
       return CompletableFuture.failedFuture(closedException());
     }
@@ -926,6 +931,7 @@ public final class Swarm implements Network {
 
   @Override
   public void removeStreamHandler(String protocol) {
+    Objects.requireNonNull(protocol, "protocol");
     handlers.remove(protocol);
   }
 
