@@ -537,6 +537,19 @@ public final class Swarm implements Network {
       finishFailed(a, addrs.get(first), new CancellationException("dial cancelled"));
       return;
     }
+    boolean slotGone;
+    job.peer.lock();
+    try {
+      slotGone = job.peer.superseded > 0;
+    } finally {
+      job.peer.unlock();
+    }
+    if (slotGone) {
+      // An inbound connection from a smaller peer took a slot of this dial (simultaneous open): the
+      // attempt about to (re)try gives it up instead of opening a connection that would be dropped.
+      finishFailed(a, addrs.get(first), new CancellationException("slot taken by an inbound connection"));
+      return;
+    }
     // Spread attempts over the addresses; one the gater denies or no transport supports is skipped in
     // favour of the next, so a single bad address does not cost the peer a connection.
     Multiaddr chosen = null;

@@ -124,6 +124,34 @@ class SwarmAdmissionTest {
     }
   }
 
+  @Nested
+  @DisplayName("simultaneous open")
+  class SimultaneousOpen {
+    @Test
+    @DisplayName("an attempt waiting to retry gives its slot to an inbound connection from a smaller peer and never dials")
+    void retryingAttemptYields() {
+      HostIdentity[] ids = ordered();
+      var large = fx.node(ids[1], b -> b.connectionConfig(SwarmFixture.config(1)));
+      var small = fx.node(ids[0], b -> b.connectionConfig(SwarmFixture.config(1)));
+      introduce(large, small);
+      large.transport().faults().refuseNextDials(1);
+      CompletableFuture<List<NetConn>> dial = large.swarm().dialPeer(small.peer());
+      assertFalse(dial.isDone(), "refused once, waiting to retry");
+
+      MemoryTransport asSmall = fx.rawTransport(ids[0], Duration.ofSeconds(30));
+      NetConn in = await(asSmall.dial(large.address(), large.peer()), "inbound from the smaller peer");
+      List<NetConn> got = await(dial, "the dial completes with the inbound connection");
+      fx.clock.forward(Duration.ofSeconds(1));
+
+      assertTrue(in.isOpen());
+      assertEquals(1, got.size());
+      assertEquals(Direction.INBOUND, got.get(0).direction());
+      assertTrue(small.events().events().isEmpty(), "the retry never dialed: " + small.events().events());
+      assertEquals(0, fx.clock.pendingTaskCount(), fx.clock.pendingTasks().toString());
+      assertSlotsMatchConnections(large);
+    }
+  }
+
   private static void assertSame(Object x, Object y) {
     org.junit.jupiter.api.Assertions.assertSame(x, y);
   }

@@ -457,6 +457,36 @@ public abstract class NetworkContract {
   }
 
   @Test
+  @DisplayName("a protocol negotiation failure while dialing is tried once")
+  public void negotiationFailureIsTriedOnce() {
+    Node a = node(ConnectionConfig.builder().maxConnectionsPerPeer(1).build());
+    Node b = node();
+    introduce(a, b);
+    a.transport().faults().refuseNextDials(5,
+        () -> new ProtocolNegotiationException("no common security protocol", List.of("/noise")));
+
+    DialException e = assertInstanceOf(DialException.class, awaitFailure(a.network().dialPeer(b.peer()), "dial"));
+
+    assertEquals(1, e.attempts().size());
+    assertInstanceOf(ProtocolNegotiationException.class, e.attempts().get(0).cause());
+    assertFalse(e.isRetryable());
+  }
+
+  @Test
+  @DisplayName("when some attempts fail for good the dial completes with the connections that opened")
+  public void partialSuccessCompletesWithTheOpenConnections() {
+    Node a = node();
+    Node b = node();
+    introduce(a, b);
+    a.transport().faults().refuseNextDials(1, () -> new PeerIdMismatchException(b.peer(), a.peer()));
+
+    List<NetConn> conns = await(a.network().dialPeer(b.peer()), "dial");
+
+    assertEquals(2, conns.size(), "two of three attempts connected; the third failed for good");
+    assertEquals(conns, a.network().getConnections(b.peer()));
+  }
+
+  @Test
   @DisplayName("a hanging handshake times out at connectionTimeout and releases the attempt")
   public void hangingHandshakeTimesOut() {
     Node a = node(ConnectionConfig.builder().maxConnectionsPerPeer(1).connectionTimeout(Duration.ofSeconds(2))
