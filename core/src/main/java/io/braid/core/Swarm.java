@@ -31,7 +31,6 @@ import io.braid.balancer.spi.LoadBalancerRegistry;
 import io.braid.core.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -292,6 +291,12 @@ public final class Swarm implements Network {
     return List.copyOf(all);
   }
 
+  /**
+   * {@inheritDoc} A {@code /p2p/<id>} suffix is stripped; duplicates are ignored.
+   *
+   * @throws IllegalArgumentException if an address names another peer
+   * @throws NetworkClosedException after {@link #close()}
+   */
   @Override
   public void addAddresses(PeerId peer, Multiaddr... addresses) {
     Objects.requireNonNull(peer, "peer");
@@ -404,6 +409,14 @@ public final class Swarm implements Network {
   // ---------------------------------------------------------------------------------------------
   // Dialing
 
+  /**
+   * {@inheritDoc} Attempts are spread over the peer's addresses (attempt {@code i}, try {@code k} uses
+   * address {@code (i + k) mod n}, skipping addresses the gater denies or no transport supports). A
+   * failure is retried only if {@link DialException#isRetryable} says so. Fails at once with
+   * {@link LimitExceededException} if {@link ConnectionConfig#maxConnections()} leaves no slot and the peer
+   * has no open connection, and with {@link NetworkClosedException} after (or during) {@link #close()}.
+   * Cancelling the returned future withdraws this caller; the attempts stop when no caller is left.
+   */
   @Override
   public CompletableFuture<List<NetConn>> dialPeer(PeerId peerId) {
     Objects.requireNonNull(peerId, "peer");
@@ -848,6 +861,11 @@ public final class Swarm implements Network {
   // ---------------------------------------------------------------------------------------------
   // Streams
 
+  /**
+   * {@inheritDoc} The balancer's pick is tried first, then the other open connections, oldest first.
+   *
+   * @throws IllegalArgumentException if no protocol is given, or one is null or empty
+   */
   @Override
   public CompletableFuture<NetStream> newStream(PeerId peer, String... protocols) {
     Objects.requireNonNull(peer, "peer");
@@ -931,6 +949,12 @@ public final class Swarm implements Network {
     });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if {@code protocol} is empty
+   * @throws NetworkClosedException after {@link #close()}
+   */
   @Override
   public void setStreamHandler(String protocol, StreamHandler handler) {
     Objects.requireNonNull(protocol, "protocol");
@@ -978,6 +1002,7 @@ public final class Swarm implements Network {
     });
   }
 
+  /** {@inheritDoc} A pending dial to the peer fails with {@link DialException}; fails after {@link #close()}. */
   @Override
   public CompletableFuture<Void> closePeer(PeerId peer) {
     Objects.requireNonNull(peer, "peer");

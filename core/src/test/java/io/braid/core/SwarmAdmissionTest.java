@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.braid.api.ConnectionConfig;
 import io.braid.api.ConnectionGater;
 import io.braid.api.DialException;
 import io.braid.api.Direction;

@@ -9,7 +9,6 @@ import io.braid.api.NetConn;
 import io.braid.api.PeerId;
 import io.braid.testkit.RecordingNetworkListener;
 import io.braid.testkit.RecordingNetworkListener.Event;
-import io.braid.testkit.RecordingNetworkListener.Kind;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
