@@ -90,8 +90,11 @@ import org.slf4j.LoggerFactory;
  * global slot (and a pending-handshake slot) from accept on, and takes a per-peer slot when it is
  * admitted. Simultaneous dials (both sides dialing while the cap is full) are settled by one rule both
  * sides apply alike: <b>the connection dialed by the peer with the smaller peer id is kept</b> (peer ids
- * compare by their bytes, unsigned). An inbound connection from a smaller peer therefore takes the slot
- * of one of our own attempts in flight, which is dropped when it completes.
+ * compare by their bytes, unsigned). At the cap, an inbound connection from a smaller peer therefore
+ * takes the slot of one of our own attempts in flight (which gives up, or is dropped when it completes),
+ * or, if our own dial already completed, replaces that connection provided it is idle or already
+ * closing (the smaller peer refuses it by the same rule); a connection carrying streams is never
+ * replaced. An inbound connection from a larger peer at the cap is refused.
  *
  * <p>A dial already in flight is shared: a later {@code dialPeer} joins it and, if connections closed
  * meanwhile, adds attempts for the free slots. {@link #close()} fails pending dials with
@@ -775,23 +778,34 @@ public final class Swarm implements Network {
       return;
     }
     boolean keep = false;
+    NetConn evicted = null;
     Runnable completion = () -> {};
     Peer p = lockPeer(id);
     try {
       int used = p.open.size() + p.reserved;
+      boolean remoteWins = id.compareTo(localPeer) < 0;
       if (closed) {
         keep = false;
       } else if (used < config.maxConnectionsPerPeer()) {
         keep = true;
-      } else if (p.reserved > 0 && id.compareTo(localPeer) < 0) {
+      } else if (remoteWins && p.reserved > 0) {
         // Simultaneous open: the remote (smaller) peer's dial wins; one of our attempts gives up its slot.
         p.reserved--;
         p.superseded++;
         releaseGlobal(1);
         keep = true;
+      } else if (remoteWins && (evicted = idleOwnDial(p.open)) != null) {
+        // Simultaneous open where our own dial completed first: the smaller peer refuses that connection
+        // by the same rule, so it is replaced by the smaller peer's dial. Only an idle (or already
+        // closing) connection we dialed is replaced; a busy one never is.
+        keep = true;
       }
       if (keep) {
-        admit(p, conn);
+        if (evicted != null) {
+          replace(p, evicted, conn);
+        } else {
+          admit(p, conn);
+        }
         if (p.job != null) {
           completion = p.job.completionIfDone();
         }
@@ -799,9 +813,15 @@ public final class Swarm implements Network {
     } finally {
       unlock(p);
     }
+    if (evicted != null) {
+      releaseGlobal(1); // the replaced connection's slot; the inbound one holds its own since accept
+    }
     if (keep) {
       events.flush();
       watchClose(id, conn);
+      if (evicted != null) {
+        evicted.close();
+      }
       completion.run();
     } else {
       log.debug("refusing inbound connection {} from {}: maxConnectionsPerPeer ({}) reached", conn.id(), id,
@@ -809,6 +829,36 @@ public final class Swarm implements Network {
       releaseGlobal(1);
       conn.close();
     }
+  }
+
+  /** The newest connection we dialed that is closing or carries no stream, or null. */
+  private static NetConn idleOwnDial(List<NetConn> open) {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      NetConn c = open.get(i);
+      if (c.direction() == Direction.OUTBOUND && (!c.isOpen() || c.streamCount() == 0)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Swaps {@code old} for {@code conn} in one step, so no view ever holds both, and queues the events:
+   * {@code conn} opened, {@code old} closed (caller holds the peer lock).
+   */
+  private void replace(Peer p, NetConn old, NetConn conn) {
+    List<NetConn> next = new ArrayList<>(p.open.size());
+    for (NetConn c : p.open) {
+      if (c != old) {
+        next.add(c);
+      }
+    }
+    next.add(conn);
+    p.open = List.copyOf(next);
+    CloseReason why = CloseReason.refused(new LimitExceededException("maxConnectionsPerPeer",
+        config.maxConnectionsPerPeer(), "simultaneous open: the connection dialed by the smaller peer id is kept"));
+    enqueueEvent(l -> l.connectionOpened(conn));
+    enqueueEvent(l -> l.connectionClosed(old, why));
   }
 
   /** Adds {@code conn} to the peer's views and queues its events, in order (caller holds the peer lock). */

@@ -19,6 +19,7 @@ import io.braid.api.NetStream;
 import io.braid.api.PeerId;
 import io.braid.api.TransportException;
 import io.braid.testkit.MemoryTransport;
+import io.braid.testkit.RecordingNetworkListener;
 import io.braid.testkit.Streams;
 import io.braid.testkit.TestIdentity;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +149,49 @@ class SwarmAdmissionTest {
       assertTrue(small.events().events().isEmpty(), "the retry never dialed: " + small.events().events());
       assertEquals(0, fx.clock.pendingTaskCount(), fx.clock.pendingTasks().toString());
       assertSlotsMatchConnections(large);
+    }
+
+    @Test
+    @DisplayName("when both sides admitted their own dial first, the larger peer swaps its idle one for the smaller peer's")
+    void bothOwnDialsAdmittedFirst() {
+      HostIdentity[] ids = ordered();
+      ManualExecutor sx = new ManualExecutor();
+      ManualExecutor lx = new ManualExecutor();
+      var small = fx.node(ids[0], b -> b.connectionConfig(SwarmFixture.config(1)), sx);
+      var large = fx.node(ids[1], b -> b.connectionConfig(SwarmFixture.config(1)), lx);
+      introduce(small, large);
+      introduce(large, small);
+      small.transport().faults().delayNextHandshakes(1, Duration.ofMillis(10));
+      large.transport().faults().delayNextHandshakes(1, Duration.ofMillis(10));
+      CompletableFuture<List<NetConn>> fromSmall = small.swarm().dialPeer(large.peer());
+      CompletableFuture<List<NetConn>> fromLarge = large.swarm().dialPeer(small.peer());
+      assertTrue(lx.drain() && sx.drain(), "both listeners accepted; the small peer's handshake timer is armed first");
+
+      fx.clock.forward(Duration.ofMillis(10));
+      assertEquals(2, sx.size(), "small: [its dial completes, large's connection arrives]");
+      assertEquals(2, lx.size(), "large: [small's connection arrives, its dial completes]");
+      sx.runAt(0); // small admits its own dial
+      lx.runAt(1); // large admits its own dial
+      sx.runAt(0); // small, at its cap, refuses large's dial (the smaller peer keeps its own)
+      lx.runAt(0); // large, at its cap, must not refuse small's dial too
+      fx.drainAll();
+
+      assertEquals(1, small.swarm().getConnections(large.peer()).size(), "small keeps one connection");
+      assertEquals(1, large.swarm().getConnections(small.peer()).size(), "large keeps one connection");
+      NetConn atSmall = small.swarm().getConnections(large.peer()).get(0);
+      NetConn atLarge = large.swarm().getConnections(small.peer()).get(0);
+      assertEquals(Direction.OUTBOUND, atSmall.direction());
+      assertEquals(Direction.INBOUND, atLarge.direction());
+      assertEquals(atSmall.localAddress(), atLarge.remoteAddress(), "the same connection");
+      assertTrue(atSmall.isOpen() && atLarge.isOpen());
+      assertTrue(fromSmall.isDone() && fromLarge.isDone());
+      assertSlotsMatchConnections(small);
+      assertSlotsMatchConnections(large);
+      assertEquals(2, large.events().events(RecordingNetworkListener.Kind.CONNECTION_OPENED).size());
+      assertEquals(1, large.events().events(RecordingNetworkListener.Kind.CONNECTION_CLOSED).size(),
+          "its own dial closed once: " + large.events().events());
+      assertEquals(1, large.events().events(RecordingNetworkListener.Kind.PEER_CONNECTED).size());
+      assertEquals(0, large.events().events(RecordingNetworkListener.Kind.PEER_DISCONNECTED).size());
     }
   }
 

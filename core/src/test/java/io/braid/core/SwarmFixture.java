@@ -1,6 +1,7 @@
 package io.braid.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.braid.api.ConnectionConfig;
@@ -39,6 +40,21 @@ final class SwarmFixture implements AutoCloseable {
   final MemoryNetwork memory = new MemoryNetwork();
   private final List<Node> nodes = new CopyOnWriteArrayList<>();
   private final List<MemoryTransport> raw = new CopyOnWriteArrayList<>();
+  private final List<ManualExecutor> manual = new CopyOnWriteArrayList<>();
+
+  /** Runs every task queued on the manual executors of this fixture's transports until none is left. */
+  void drainAll() {
+    boolean more = true;
+    for (int round = 0; more && round < 1000; round++) {
+      more = false;
+      for (ManualExecutor m : manual) {
+        if (m.size() > 0) {
+          assertTrue(m.drain(), "a manual executor kept queueing tasks");
+          more = true;
+        }
+      }
+    }
+  }
 
   /** A swarm, its transport, its address and a recording listener. */
   record Node(HostIdentity identity, Swarm swarm, MemoryTransport transport, Multiaddr address,
@@ -67,6 +83,17 @@ final class SwarmFixture implements AutoCloseable {
 
   /** A listening swarm serving {@link #ECHO}; {@code custom} may change the builder's defaults. */
   Node node(HostIdentity identity, UnaryOperator<Swarm.Builder> custom) {
+    return node(identity, custom, Runnable::run);
+  }
+
+  /**
+   * A listening swarm whose transport runs its callbacks on {@code transportExecutor}; a
+   * {@link ManualExecutor} is drained by the fixture while it waits for the swarm to listen and to close.
+   */
+  Node node(HostIdentity identity, UnaryOperator<Swarm.Builder> custom, java.util.concurrent.Executor transportExecutor) {
+    if (transportExecutor instanceof ManualExecutor m) {
+      manual.add(m);
+    }
     AtomicReference<MemoryTransport> made = new AtomicReference<>();
     Swarm.Builder b = Swarm.builder(identity)
         .connectionConfig(config(3))
@@ -74,7 +101,7 @@ final class SwarmFixture implements AutoCloseable {
         .scheduler(clock.scheduler())
         .executor(Runnable::run)
         .transport(ctx -> {
-          MemoryTransport t = MemoryTransport.builder(memory).context(ctx).executor(Runnable::run)
+          MemoryTransport t = MemoryTransport.builder(memory).context(ctx).executor(transportExecutor)
               .scheduler(clock.scheduler()).build();
           made.set(t);
           return t;
@@ -83,7 +110,9 @@ final class SwarmFixture implements AutoCloseable {
     RecordingNetworkListener events = new RecordingNetworkListener();
     swarm.addListener(events);
     swarm.setStreamHandler(ECHO, Streams.echo());
-    Multiaddr addr = await(swarm.listen(ANY), "listen").get(0);
+    CompletableFuture<List<Multiaddr>> listening = swarm.listen(ANY);
+    drainAll();
+    Multiaddr addr = await(listening, "listen").get(0);
     Node n = new Node(identity, swarm, made.get(), addr, events);
     nodes.add(n);
     return n;
@@ -116,6 +145,7 @@ final class SwarmFixture implements AutoCloseable {
       n.swarm().close();
     }
     raw.forEach(MemoryTransport::close);
+    drainAll();
     for (Node n : nodes) {
       await(n.swarm().closeFuture(), "closeFuture");
       assertEquals(0, n.swarm().connectionSlotsInUse(), "slots leaked by " + n.swarm());
