@@ -84,6 +84,8 @@ import org.junit.jupiter.api.Test;
  *       have no jitter, so the retry schedule is exact.</li>
  *   <li>Settle simultaneous dials with the rule {@link Network} implementations share: with both sides
  *       at their cap, the connection dialed by the peer with the smaller {@link PeerId} is kept.</li>
+ *   <li>Start a dial's first attempts before {@code dialPeer} returns (the suite looks at the transport
+ *       right after the call), and deliver the views' changes before the futures that report them.</li>
  * </ul>
  *
  * <p>After each test every network is closed; its {@link Network#closeFuture()} must complete, every
