@@ -628,6 +628,8 @@ public abstract class NetworkContract {
 
     assertEquals(nobody, e.peer());
     assertTrue(e.getMessage().contains("address"), e.getMessage());
+    assertInstanceOf(DialException.class, awaitFailure(a.network().newStream(nobody, ECHO), "newStream"),
+        "newStream reports the failed dial");
   }
 
   // ---- Admission and limits ----
