@@ -1,6 +1,8 @@
 package io.braid.core;
 
 import io.braid.api.BraidException;
+import io.braid.api.CloseReason;
+import io.braid.api.ConnectionClosedException;
 import io.braid.api.ConnectionConfig;
 import io.braid.api.ConnectionGater;
 import io.braid.api.ConnectionTimeoutException;
@@ -29,7 +31,6 @@ import io.braid.balancer.spi.LoadBalancerRegistry;
 import io.braid.core.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,6 +54,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -79,15 +81,26 @@ import org.slf4j.LoggerFactory;
  * reserved by outbound attempts in flight, and the dial job in flight. Every change of a peer's state
  * happens under that monitor, so the per-peer cap holds at every moment, counting connections still
  * handshaking. Nothing else is ever called while holding it: transport calls, future completions and
- * listener events all happen after it is released. Events go through a serial executor, so they are
- * delivered exactly once and in order.
+ * listener events all happen after it is released. Events are <em>queued</em> under the lock, in the
+ * order of the changes they report, and delivered after it is released through a serial executor, so
+ * each is delivered exactly once and a peer's events never overtake each other (a disconnect queued
+ * by one thread cannot arrive after the reconnect another thread made just after it).
  *
  * <p>An inbound connection's peer is known only after its handshake, so an inbound handshake holds a
  * global slot (and a pending-handshake slot) from accept on, and takes a per-peer slot when it is
  * admitted. Simultaneous dials (both sides dialing while the cap is full) are settled by one rule both
  * sides apply alike: <b>the connection dialed by the peer with the smaller peer id is kept</b> (peer ids
- * compare by their bytes, unsigned). An inbound connection from a smaller peer therefore takes the slot
- * of one of our own attempts in flight, which is dropped when it completes.
+ * compare by their bytes, unsigned). At the cap, an inbound connection from a smaller peer therefore
+ * takes the slot of one of our own attempts in flight (which gives up, or is dropped when it completes),
+ * or, if our own dial already completed, replaces that connection provided it is idle or already
+ * closing (the smaller peer refuses it by the same rule); a connection carrying streams is never
+ * replaced. An inbound connection from a larger peer at the cap is refused.
+ *
+ * <p>A dial already in flight is shared: a later {@code dialPeer} joins it and, if connections closed
+ * meanwhile, adds attempts for the free slots. {@link #close()} fails pending dials with
+ * {@link NetworkClosedException}, reports the connections it closes with a
+ * {@link CloseReason.Kind#SHUTDOWN} reason, and completes {@link #closeFuture()} only once every
+ * connection slot and handshake slot is back.
  *
  * <h2>Threads</h2>
  * Thread-safe. Futures complete on transport threads or the scheduler; listener events run on the
@@ -124,6 +137,8 @@ public final class Swarm implements Network {
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+  /** Completed once closed with no connection slot and no handshake in use. */
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
   private Swarm(Builder b) {
     this.identity = b.identity;
@@ -133,6 +148,28 @@ public final class Swarm implements Network {
     this.gater = b.gater;
     this.random = b.random != null ? b.random : new SplittableRandom();
     this.events = new SerialExecutor(b.executor != null ? b.executor : ForkJoinPool.commonPool());
+    // Resolve everything that can fail before making anything that must be released (transports, a timer).
+    if (b.balancer != null) {
+      this.balancer = b.balancer;
+    } else {
+      LoadBalancerRegistry registry = b.registry != null ? b.registry : LoadBalancerRegistry.getDefault();
+      this.balancer = registry.create(config.loadBalancingStrategy());
+    }
+    TransportContext context = new TransportContext(identity,
+        protocol -> Optional.ofNullable(handlers.get(protocol)), config.connectionTimeout());
+    List<Transport> ts = new ArrayList<>();
+    try {
+      for (Function<TransportContext, Transport> f : b.transportFactories) {
+        ts.add(Objects.requireNonNull(f.apply(context), "a transport factory returned null"));
+      }
+    } catch (RuntimeException e) {
+      ts.forEach(Transport::close);
+      throw e;
+    }
+    if (b.transportFactories.isEmpty()) {
+      ts.addAll(discoverTransports(context));
+    }
+    this.transports = List.copyOf(ts);
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownsScheduler = false;
@@ -146,22 +183,6 @@ public final class Swarm implements Network {
       this.scheduler = s;
       this.ownsScheduler = true;
     }
-    if (b.balancer != null) {
-      this.balancer = b.balancer;
-    } else {
-      LoadBalancerRegistry registry = b.registry != null ? b.registry : LoadBalancerRegistry.getDefault();
-      this.balancer = registry.create(config.loadBalancingStrategy());
-    }
-    TransportContext context = new TransportContext(identity,
-        protocol -> Optional.ofNullable(handlers.get(protocol)), config.connectionTimeout());
-    List<Transport> ts = new ArrayList<>();
-    for (Function<TransportContext, Transport> f : b.transportFactories) {
-      ts.add(Objects.requireNonNull(f.apply(context), "a transport factory returned null"));
-    }
-    if (b.transportFactories.isEmpty()) {
-      ts.addAll(discoverTransports(context));
-    }
-    this.transports = List.copyOf(ts);
   }
 
   /** A swarm with default configuration, transports and balancer found with {@link ServiceLoader}. */
@@ -263,6 +284,9 @@ public final class Swarm implements Network {
 
   @Override
   public List<Multiaddr> listenAddresses() {
+    if (closed) {
+      return List.of();
+    }
     List<Multiaddr> all = new ArrayList<>();
     for (TransportListener l : transportListeners) {
       all.addAll(l.addresses());
@@ -270,9 +294,16 @@ public final class Swarm implements Network {
     return List.copyOf(all);
   }
 
+  /**
+   * {@inheritDoc} A {@code /p2p/<id>} suffix is stripped; duplicates are ignored.
+   *
+   * @throws IllegalArgumentException if an address names another peer
+   * @throws NetworkClosedException after {@link #close()}
+   */
   @Override
   public void addAddresses(PeerId peer, Multiaddr... addresses) {
     Objects.requireNonNull(peer, "peer");
+    checkOpen();
     List<Multiaddr> clean = new ArrayList<>();
     for (Multiaddr a : addresses) {
       Objects.requireNonNull(a, "address");
@@ -308,6 +339,7 @@ public final class Swarm implements Network {
 
   @Override
   public List<NetConn> getConnections(PeerId peer) {
+    Objects.requireNonNull(peer, "peer");
     Peer p = peers.get(peer);
     return p == null ? List.of() : onlyOpen(p.open);
   }
@@ -335,6 +367,7 @@ public final class Swarm implements Network {
 
   @Override
   public Optional<NetConn> getConnection(PeerId peer) {
+    Objects.requireNonNull(peer, "peer");
     Peer p = peers.get(peer);
     if (p != null) {
       for (NetConn c : p.open) {
@@ -379,6 +412,14 @@ public final class Swarm implements Network {
   // ---------------------------------------------------------------------------------------------
   // Dialing
 
+  /**
+   * {@inheritDoc} Attempts are spread over the peer's addresses (attempt {@code i}, try {@code k} uses
+   * address {@code (i + k) mod n}, skipping addresses the gater denies or no transport supports). A
+   * failure is retried only if {@link DialException#isRetryable} says so. Fails at once with
+   * {@link LimitExceededException} if {@link ConnectionConfig#maxConnections()} leaves no slot and the peer
+   * has no open connection, and with {@link NetworkClosedException} after (or during) {@link #close()}.
+   * Cancelling the returned future withdraws this caller; the attempts stop when no caller is left.
+   */
   @Override
   public CompletableFuture<List<NetConn>> dialPeer(PeerId peerId) {
     Objects.requireNonNull(peerId, "peer");
@@ -394,45 +435,49 @@ public final class Swarm implements Network {
     }
     List<Multiaddr> addrs = addresses(peerId);
     DialJob job;
-    boolean start = false;
+    List<Attempt> toStart = List.of();
     Peer p = lockPeer(peerId);
     try {
       List<NetConn> open = onlyOpen(p.open);
+      int need = config.maxConnectionsPerPeer() - open.size() - p.reserved;
+      if (p.job == null && need <= 0) {
+        // Target met (or every free slot taken by attempts of a cancelled dial that are still winding down).
+        return open.isEmpty()
+            ? CompletableFuture.failedFuture(new LimitExceededException("maxConnectionsPerPeer",
+                config.maxConnectionsPerPeer(), "cannot dial " + peerId + " while a cancelled dial winds down"))
+            : CompletableFuture.completedFuture(open);
+      }
+      if (p.job == null && addrs.isEmpty()) {
+        return open.isEmpty()
+            ? CompletableFuture.failedFuture(new DialException(peerId,
+                "no known addresses (add some with addAddresses)", List.of()))
+            : CompletableFuture.completedFuture(open);
+      }
+      int granted = need > 0 ? reserveGlobal(need) : 0;
+      if (p.job == null && granted == 0) {
+        return open.isEmpty()
+            ? CompletableFuture.failedFuture(new LimitExceededException("maxConnections",
+                config.maxConnections(), "cannot dial " + peerId))
+            : CompletableFuture.completedFuture(open);
+      }
       if (p.job != null) {
+        // Share the dial in flight; top it up if connections closed since it started.
         job = p.job;
         job.interested++;
       } else {
-        int need = config.maxConnectionsPerPeer() - open.size() - p.reserved;
-        if (need <= 0 && !open.isEmpty()) {
-          return CompletableFuture.completedFuture(open);
-        }
-        if (addrs.isEmpty()) {
-          return open.isEmpty()
-              ? CompletableFuture.failedFuture(new DialException(peerId,
-                  "no known addresses (add some with addAddresses)", List.of()))
-              : CompletableFuture.completedFuture(open);
-        }
-        int granted = reserveGlobal(need);
-        if (granted == 0) {
-          return open.isEmpty()
-              ? CompletableFuture.failedFuture(new LimitExceededException("maxConnections",
-                  config.maxConnections(), "cannot dial " + peerId))
-              : CompletableFuture.completedFuture(open);
-        }
-        p.reserved += granted;
-        job = new DialJob(p, addrs, granted);
+        job = new DialJob(p, addrs);
         p.job = job;
-        start = true;
       }
+      p.reserved += granted;
+      toStart = job.addAttempts(granted);
     } finally {
       unlock(p);
     }
-    if (start) {
-      for (Attempt a : job.attempts) {
-        startTry(a);
-      }
+    CompletableFuture<List<NetConn>> mine = job.subscribe();
+    for (Attempt a : toStart) {
+      startTry(a);
     }
-    return job.subscribe();
+    return mine;
   }
 
   /** Gets the peer's record, locked; a record being retired is skipped for a fresh one. */
@@ -456,8 +501,12 @@ public final class Swarm implements Network {
     p.unlock();
   }
 
+  /** Reserves up to {@code wanted} global connection slots; none once closed. */
   private int reserveGlobal(int wanted) {
     synchronized (slotLock) {
+      if (closed) {
+        return 0;
+      }
       int granted = Math.max(0, Math.min(wanted, config.maxConnections() - connectionSlots));
       connectionSlots += granted;
       return granted;
@@ -465,8 +514,13 @@ public final class Swarm implements Network {
   }
 
   private void releaseGlobal(int n) {
+    boolean drainedNow;
     synchronized (slotLock) {
       connectionSlots -= n;
+      drainedNow = closed && connectionSlots == 0 && pendingHandshakes == 0;
+    }
+    if (drainedNow) {
+      drained.complete(null);
     }
   }
 
@@ -481,30 +535,78 @@ public final class Swarm implements Network {
   }
 
   private void releasePending() {
+    boolean drainedNow;
     synchronized (slotLock) {
       pendingHandshakes--;
+      drainedNow = closed && connectionSlots == 0 && pendingHandshakes == 0;
+    }
+    if (drainedNow) {
+      drained.complete(null);
     }
   }
 
   private void startTry(Attempt a) {
     DialJob job = a.job;
-    Multiaddr addr = job.addresses.get((a.index + a.tries) % job.addresses.size());
+    List<Multiaddr> addrs = job.addresses;
+    int first = (a.index + a.tries) % addrs.size();
     if (closed || job.cancelled) {
-      finishFailed(a, addr, new CancellationException("dial cancelled"));
+      finishFailed(a, addrs.get(first), new CancellationException("dial cancelled"));
       return;
     }
-    if (!allowed(() -> gater.allowDialAddress(job.peer.id, addr))) {
-      finishFailed(a, addr, new BraidException("address denied by the connection gater", false));
+    boolean slotGone;
+    job.peer.lock();
+    try {
+      slotGone = job.peer.superseded > 0;
+    } finally {
+      job.peer.unlock();
+    }
+    if (slotGone) {
+      // An inbound connection from a smaller peer took a slot of this dial (simultaneous open): the
+      // attempt about to (re)try gives it up instead of opening a connection that would be dropped.
+      finishFailed(a, addrs.get(first), new CancellationException("slot taken by an inbound connection"));
       return;
     }
-    Transport t = transportFor(addr);
+    // Spread attempts over the addresses; one the gater denies or no transport supports is skipped in
+    // favour of the next, so a single bad address does not cost the peer a connection.
+    Multiaddr chosen = null;
+    Transport t = null;
+    Throwable skipped = null;
+    for (int k = 0; k < addrs.size() && t == null; k++) {
+      Multiaddr candidate = addrs.get((first + k) % addrs.size());
+      if (!allowed(() -> gater.allowDialAddress(job.peer.id, candidate))) {
+        skipped = skipped != null ? skipped : new BraidException("address denied by the connection gater", false);
+        continue;
+      }
+      Transport found = transportFor(candidate);
+      if (found == null) {
+        skipped = skipped != null ? skipped : new BraidException("no transport supports " + candidate, false);
+        continue;
+      }
+      chosen = candidate;
+      t = found;
+    }
     if (t == null) {
-      finishFailed(a, addr, new BraidException("no transport supports " + addr, false));
+      finishFailed(a, addrs.get(first), skipped);
       return;
     }
+    Multiaddr addr = chosen;
     if (!acquirePending()) {
       finishFailed(a, addr, new LimitExceededException("maxPendingHandshakes", config.maxPendingHandshakes(),
           "too many handshakes under way"));
+      return;
+    }
+    // The timer is armed before the dial starts, so a transport that completes (or hangs) at once is
+    // bounded alike; the dial future is handed to the timer once it exists.
+    CompletableFuture<CompletableFuture<NetConn>> dialRef = new CompletableFuture<>();
+    ScheduledFuture<?> timer;
+    try {
+      timer = scheduler.schedule(() -> {
+        a.timedOut = true;
+        dialRef.thenAccept(d -> d.cancel(true));
+      }, config.connectionTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) { // a scheduler shut down under us: the swarm is closing
+      releasePending();
+      finishFailed(a, addr, e);
       return;
     }
     CompletableFuture<NetConn> f;
@@ -517,7 +619,6 @@ public final class Swarm implements Network {
     job.peer.lock();
     try {
       a.inFlight = f;
-      a.timedOut = false;
       cancelNow = job.cancelled;
     } finally {
       job.peer.unlock();
@@ -525,12 +626,8 @@ public final class Swarm implements Network {
     if (cancelNow) {
       f.cancel(true);
     }
-    CompletableFuture<NetConn> dial = f;
-    ScheduledFuture<?> timer = scheduler.schedule(() -> {
-      a.timedOut = true;
-      dial.cancel(true);
-    }, config.connectionTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    dial.whenComplete((conn, err) -> {
+    dialRef.complete(f);
+    f.whenComplete((conn, err) -> {
       timer.cancel(false);
       releasePending();
       if (err == null) {
@@ -546,6 +643,7 @@ public final class Swarm implements Network {
     if (a.timedOut) {
       cause = new ConnectionTimeoutException("connection attempt to " + addr, config.connectionTimeout());
     }
+    a.timedOut = false;
     DialJob job = a.job;
     boolean retryIt;
     job.peer.lock();
@@ -567,7 +665,13 @@ public final class Swarm implements Network {
       delay = retry.delayBeforeRetry(a.tries, random);
     }
     a.tries++;
-    ScheduledFuture<?> next = scheduler.schedule(() -> startTry(a), delay.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> next;
+    try {
+      next = scheduler.schedule(() -> startTry(a), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) { // a scheduler shut down under us: the swarm is closing
+      finishFailed(a, addr, new CancellationException("dial cancelled"));
+      return;
+    }
     boolean cancelNow;
     job.peer.lock();
     try {
@@ -618,7 +722,6 @@ public final class Swarm implements Network {
     DialJob job = a.job;
     Peer p = job.peer;
     boolean keep = false;
-    boolean first = false;
     String drop = null;
     Runnable completion;
     boolean secured = allowed(() -> gater.allowSecured(p.id, conn.remoteAddress(), Direction.OUTBOUND));
@@ -639,14 +742,13 @@ public final class Swarm implements Network {
           } else if (!conn.isOpen()) {
             drop = "closed during the handshake";
             job.failures.add(new DialException.Attempt(conn.remoteAddress(),
-                new io.braid.api.ConnectionClosedException("connection closed right after its handshake")));
+                new ConnectionClosedException("connection closed right after its handshake")));
           } else if (!secured) {
             drop = "denied by the connection gater";
             job.failures.add(new DialException.Attempt(conn.remoteAddress(),
                 new BraidException("peer denied by the connection gater", false)));
           } else {
-            first = p.open.isEmpty();
-            p.open = append(p.open, conn);
+            admit(p, conn);
             keep = true;
           }
           if (!keep) {
@@ -658,8 +760,9 @@ public final class Swarm implements Network {
     } finally {
       unlock(p);
     }
+    events.flush();
     if (keep) {
-      opened(p.id, conn, first);
+      watchClose(p.id, conn);
     } else {
       log.debug("dropping outbound connection {} to {}: {}", conn.id(), p.id, drop);
       conn.close();
@@ -675,23 +778,34 @@ public final class Swarm implements Network {
       return;
     }
     boolean keep = false;
-    boolean first = false;
+    NetConn evicted = null;
     Runnable completion = () -> {};
     Peer p = lockPeer(id);
     try {
       int used = p.open.size() + p.reserved;
-      if (used < config.maxConnectionsPerPeer()) {
+      boolean remoteWins = id.compareTo(localPeer) < 0;
+      if (closed) {
+        keep = false;
+      } else if (used < config.maxConnectionsPerPeer()) {
         keep = true;
-      } else if (p.reserved > 0 && id.compareTo(localPeer) < 0) {
+      } else if (remoteWins && p.reserved > 0) {
         // Simultaneous open: the remote (smaller) peer's dial wins; one of our attempts gives up its slot.
         p.reserved--;
         p.superseded++;
         releaseGlobal(1);
         keep = true;
+      } else if (remoteWins && (evicted = idleOwnDial(p.open)) != null) {
+        // Simultaneous open where our own dial completed first: the smaller peer refuses that connection
+        // by the same rule, so it is replaced by the smaller peer's dial. Only an idle (or already
+        // closing) connection we dialed is replaced; a busy one never is.
+        keep = true;
       }
       if (keep) {
-        first = p.open.isEmpty();
-        p.open = append(p.open, conn);
+        if (evicted != null) {
+          replace(p, evicted, conn);
+        } else {
+          admit(p, conn);
+        }
         if (p.job != null) {
           completion = p.job.completionIfDone();
         }
@@ -699,8 +813,15 @@ public final class Swarm implements Network {
     } finally {
       unlock(p);
     }
+    if (evicted != null) {
+      releaseGlobal(1); // the replaced connection's slot; the inbound one holds its own since accept
+    }
     if (keep) {
-      opened(id, conn, first);
+      events.flush();
+      watchClose(id, conn);
+      if (evicted != null) {
+        evicted.close();
+      }
       completion.run();
     } else {
       log.debug("refusing inbound connection {} from {}: maxConnectionsPerPeer ({}) reached", conn.id(), id,
@@ -710,24 +831,58 @@ public final class Swarm implements Network {
     }
   }
 
-  private static List<NetConn> append(List<NetConn> list, NetConn conn) {
-    NetConn[] a = list.toArray(new NetConn[list.size() + 1]);
-    a[list.size()] = conn;
-    return List.of(a);
-  }
-
-  private void opened(PeerId peer, NetConn conn, boolean firstForPeer) {
-    if (firstForPeer) {
-      emit(l -> l.peerConnected(peer));
+  /** The newest connection we dialed that is closing or carries no stream, or null. */
+  private static NetConn idleOwnDial(List<NetConn> open) {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      NetConn c = open.get(i);
+      if (c.direction() == Direction.OUTBOUND && (!c.isOpen() || c.streamCount() == 0)) {
+        return c;
+      }
     }
-    emit(l -> l.connectionOpened(conn));
-    conn.closeFuture().whenComplete((reason, err) -> onClosed(peer, conn,
-        reason != null ? reason : io.braid.api.CloseReason.error(unwrap(err))));
+    return null;
   }
 
-  private void onClosed(PeerId id, NetConn conn, io.braid.api.CloseReason reason) {
+  /**
+   * Swaps {@code old} for {@code conn} in one step, so no view ever holds both, and queues the events:
+   * {@code conn} opened, {@code old} closed (caller holds the peer lock).
+   */
+  private void replace(Peer p, NetConn old, NetConn conn) {
+    List<NetConn> next = new ArrayList<>(p.open.size());
+    for (NetConn c : p.open) {
+      if (c != old) {
+        next.add(c);
+      }
+    }
+    next.add(conn);
+    p.open = List.copyOf(next);
+    CloseReason why = CloseReason.refused(new LimitExceededException("maxConnectionsPerPeer",
+        config.maxConnectionsPerPeer(), "simultaneous open: the connection dialed by the smaller peer id is kept"));
+    enqueueEvent(l -> l.connectionOpened(conn));
+    enqueueEvent(l -> l.connectionClosed(old, why));
+  }
+
+  /** Adds {@code conn} to the peer's views and queues its events, in order (caller holds the peer lock). */
+  private void admit(Peer p, NetConn conn) {
+    boolean first = p.open.isEmpty();
+    NetConn[] a = p.open.toArray(new NetConn[p.open.size() + 1]);
+    a[a.length - 1] = conn;
+    p.open = List.of(a);
+    PeerId id = p.id;
+    if (first) {
+      enqueueEvent(l -> l.peerConnected(id));
+    }
+    enqueueEvent(l -> l.connectionOpened(conn));
+  }
+
+  private void watchClose(PeerId peer, NetConn conn) {
+    conn.closeFuture().whenComplete((reason, err) -> onClosed(peer, conn,
+        reason != null ? reason : CloseReason.error(err != null ? unwrap(err) : new IllegalStateException(
+            "connection " + conn.id() + " closed without a reason"))));
+  }
+
+  private void onClosed(PeerId id, NetConn conn, CloseReason reason) {
+    CloseReason why = closed && reason.kind() == CloseReason.Kind.LOCAL ? CloseReason.SHUTDOWN : reason;
     boolean removed = false;
-    boolean last = false;
     Peer p = peers.get(id);
     if (p != null) {
       p.lock();
@@ -738,26 +893,29 @@ public final class Swarm implements Network {
           rest.remove(i);
           p.open = List.copyOf(rest);
           removed = true;
-          last = p.open.isEmpty();
+          enqueueEvent(l -> l.connectionClosed(conn, why));
+          if (p.open.isEmpty()) {
+            enqueueEvent(l -> l.peerDisconnected(id));
+          }
         }
       } finally {
         unlock(p);
       }
     }
-    if (!removed) {
-      return;
-    }
-    releaseGlobal(1);
-    boolean lastConn = last;
-    emit(l -> l.connectionClosed(conn, reason));
-    if (lastConn) {
-      emit(l -> l.peerDisconnected(id));
+    if (removed) {
+      releaseGlobal(1);
+      events.flush();
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Streams
 
+  /**
+   * {@inheritDoc} The balancer's pick is tried first, then the other open connections, oldest first.
+   *
+   * @throws IllegalArgumentException if no protocol is given, or one is null or empty
+   */
   @Override
   public CompletableFuture<NetStream> newStream(PeerId peer, String... protocols) {
     Objects.requireNonNull(peer, "peer");
@@ -765,6 +923,11 @@ public final class Swarm implements Network {
       throw new IllegalArgumentException("newStream needs at least one protocol");
     }
     String[] offered = protocols.clone();
+    for (int i = 0; i < offered.length; i++) {
+      if (offered[i] == null || offered[i].isEmpty()) {
+        throw new IllegalArgumentException("protocol " + i + " is " + (offered[i] == null ? "null" : "empty"));
+      }
+    }
     if (closed) {
       return CompletableFuture.failedFuture(closedException());
     }
@@ -836,10 +999,17 @@ public final class Swarm implements Network {
     });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if {@code protocol} is empty
+   * @throws NetworkClosedException after {@link #close()}
+   */
   @Override
   public void setStreamHandler(String protocol, StreamHandler handler) {
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(handler, "handler");
+    checkOpen();
     if (protocol.isEmpty()) {
       throw new IllegalArgumentException("protocol must not be empty");
     }
@@ -848,24 +1018,30 @@ public final class Swarm implements Network {
 
   @Override
   public void removeStreamHandler(String protocol) {
+    Objects.requireNonNull(protocol, "protocol");
     handlers.remove(protocol);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Events and lifecycle
 
+  /** @throws NetworkClosedException if the network is closed */
   @Override
   public void addListener(NetworkListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    Objects.requireNonNull(listener, "listener");
+    checkOpen();
+    listeners.add(listener);
   }
 
+  /** Allowed after {@link #close()} too. */
   @Override
   public void removeListener(NetworkListener listener) {
     listeners.remove(listener);
   }
 
-  private void emit(Consumer<NetworkListener> event) {
-    events.execute(() -> {
+  /** Queues an event for every listener; callers hold the peer lock, so events keep the order of changes. */
+  private void enqueueEvent(Consumer<NetworkListener> event) {
+    events.enqueue(() -> {
       for (NetworkListener l : listeners) {
         try {
           event.accept(l);
@@ -876,9 +1052,18 @@ public final class Swarm implements Network {
     });
   }
 
+  /** {@inheritDoc} A pending dial to the peer fails with {@link DialException}; fails after {@link #close()}. */
   @Override
   public CompletableFuture<Void> closePeer(PeerId peer) {
     Objects.requireNonNull(peer, "peer");
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    return closeAll(peer, new DialException(peer, "cancelled by closePeer", List.of()));
+  }
+
+  /** Cancels the peer's dial (failing it with {@code dialFailure}) and closes its connections. */
+  private CompletableFuture<Void> closeAll(PeerId peer, BraidException dialFailure) {
     Peer p = peers.get(peer);
     if (p == null) {
       return CompletableFuture.completedFuture(null);
@@ -893,7 +1078,7 @@ public final class Swarm implements Network {
       p.unlock();
     }
     if (job != null) {
-      job.cancel();
+      job.cancel(dialFailure);
     }
     List<CompletableFuture<?>> done = new ArrayList<>();
     for (NetConn c : open) {
@@ -903,33 +1088,31 @@ public final class Swarm implements Network {
     return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
   }
 
+  /**
+   * Stops the transport listeners, cancels pending dials (their futures fail with
+   * {@link NetworkClosedException}), closes every connection (listeners see each close, with a
+   * {@link CloseReason.Kind#SHUTDOWN} reason, then the peer's disconnection) and closes the transports.
+   * Idempotent. {@link #closeFuture()} completes once every slot and handshake is released.
+   */
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
-    for (TransportListener l : transportListeners) {
-      l.close();
+    synchronized (slotLock) {
+      closed = true; // under slotLock: no slot is reserved once close has begun
     }
-    List<CompletableFuture<?>> done = new ArrayList<>();
-    for (Peer p : peers.values()) {
-      DialJob job;
-      List<NetConn> open;
-      p.lock();
+    List<CompletableFuture<?>> stopped = new ArrayList<>();
+    for (TransportListener l : transportListeners) {
       try {
-        job = p.job;
-        open = p.open;
-      } finally {
-        p.unlock();
+        l.close();
+        stopped.add(l.closeFuture());
+      } catch (RuntimeException e) {
+        log.warn("transport listener {} threw while closing", l, e);
       }
-      if (job != null) {
-        job.cancel();
-      }
-      for (NetConn c : open) {
-        c.close();
-        done.add(c.closeFuture());
-      }
+    }
+    for (PeerId peer : List.copyOf(peers.keySet())) {
+      closeAll(peer, closedException());
     }
     for (Transport t : transports) {
       try {
@@ -938,7 +1121,15 @@ public final class Swarm implements Network {
         log.warn("transport {} threw while closing", t, e);
       }
     }
-    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+    boolean drainedNow;
+    synchronized (slotLock) {
+      drainedNow = connectionSlots == 0 && pendingHandshakes == 0;
+    }
+    if (drainedNow) {
+      drained.complete(null);
+    }
+    stopped.add(drained);
+    CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
       if (ownsScheduler) {
         scheduler.shutdownNow();
       }
@@ -946,6 +1137,10 @@ public final class Swarm implements Network {
     });
   }
 
+  /**
+   * Completes once {@link #close()} has closed every transport listener and every connection, and every
+   * dial attempt, connection slot and handshake slot is released.
+   */
   @Override
   public CompletableFuture<Void> closeFuture() {
     return closeFuture;
@@ -984,6 +1179,12 @@ public final class Swarm implements Network {
     return new NetworkClosedException("the network of " + localPeer + " is closed");
   }
 
+  private void checkOpen() {
+    if (closed) {
+      throw closedException();
+    }
+  }
+
   private static boolean allowed(java.util.function.BooleanSupplier check) {
     try {
       return check.getAsBoolean();
@@ -1006,7 +1207,7 @@ public final class Swarm implements Network {
   /** One peer's state; every field is guarded by the lock. */
   private static final class Peer {
     final PeerId id;
-    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
     /** Open connections, oldest first; immutable, replaced on change; read without the lock. */
     volatile List<NetConn> open = List.of();
     /** Outbound attempts in flight holding a slot. */
@@ -1040,18 +1241,26 @@ public final class Swarm implements Network {
     int interested = 1;
     boolean cancelled;
 
-    DialJob(Peer peer, List<Multiaddr> addresses, int count) {
+    DialJob(Peer peer, List<Multiaddr> addresses) {
       this.peer = peer;
       this.addresses = addresses;
+    }
+
+    /** Adds {@code count} attempts, each holding a reserved slot (caller holds the peer lock). */
+    List<Attempt> addAttempts(int count) {
+      List<Attempt> added = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        attempts.add(new Attempt(this, i));
+        Attempt a = new Attempt(this, attempts.size());
+        attempts.add(a);
+        added.add(a);
       }
-      this.running = count;
+      running += count;
+      return added;
     }
 
     /** What to run, after unlocking, if the job has just finished (caller holds the peer lock). */
     Runnable completionIfDone() {
-      if (result.isDone()) {
+      if (result.isDone() || cancelled) {
         return () -> {};
       }
       List<NetConn> open = onlyOpen(peer.open);
@@ -1065,8 +1274,8 @@ public final class Swarm implements Network {
       if (!open.isEmpty()) {
         return () -> result.complete(open);
       }
-      DialException e = new DialException(peer.id,
-          cancelled ? "cancelled" : "no connection could be opened", List.copyOf(failures));
+      BraidException e = closed ? closedException()
+          : new DialException(peer.id, "no connection could be opened", List.copyOf(failures));
       return () -> result.completeExceptionally(e);
     }
 
@@ -1090,18 +1299,22 @@ public final class Swarm implements Network {
             peer.unlock();
           }
           if (last) {
-            cancel();
+            cancel(new DialException(peer.id, "cancelled", List.of()));
           }
         }
       });
       return mine;
     }
 
-    void cancel() {
+    /**
+     * Stops every attempt (their slots are released as each winds down) and fails the job with
+     * {@code failure} unless it is already done.
+     */
+    void cancel(BraidException failure) {
       List<Attempt> toStop = new ArrayList<>();
       peer.lock();
       try {
-        if (cancelled) {
+        if (cancelled || result.isDone()) {
           return;
         }
         cancelled = true;
@@ -1116,6 +1329,7 @@ public final class Swarm implements Network {
       } finally {
         unlock(peer);
       }
+      result.completeExceptionally(failure);
       for (Attempt a : toStop) {
         ScheduledFuture<?> t = a.retryTimer;
         if (t != null && t.cancel(false)) {
@@ -1126,26 +1340,6 @@ public final class Swarm implements Network {
           f.cancel(true);
         }
       }
-      Runnable completion;
-      peer.lock();
-      try {
-        completion = completionIfDoneAfterCancel();
-      } finally {
-        unlock(peer);
-      }
-      completion.run();
-    }
-
-    private Runnable completionIfDoneAfterCancel() {
-      if (result.isDone()) {
-        return () -> {};
-      }
-      List<NetConn> open = onlyOpen(peer.open);
-      if (!open.isEmpty()) {
-        return () -> result.complete(open);
-      }
-      DialException e = new DialException(peer.id, "cancelled", List.copyOf(failures));
-      return () -> result.completeExceptionally(e);
     }
   }
 
@@ -1153,7 +1347,7 @@ public final class Swarm implements Network {
   private static final class Attempt {
     final DialJob job;
     final int index;
-    int tries;
+    volatile int tries;
     volatile boolean timedOut;
     volatile CompletableFuture<NetConn> inFlight;
     volatile ScheduledFuture<?> retryTimer;
@@ -1180,7 +1374,8 @@ public final class Swarm implements Network {
         return false;
       }
       synchronized (slotLock) {
-        if (connectionSlots >= config.maxConnections() || pendingHandshakes >= config.maxPendingHandshakes()) {
+        if (closed || connectionSlots >= config.maxConnections()
+            || pendingHandshakes >= config.maxPendingHandshakes()) {
           return false;
         }
         connectionSlots++;
@@ -1197,10 +1392,8 @@ public final class Swarm implements Network {
 
     @Override
     public void failed(Multiaddr remoteAddress, Throwable cause) {
-      synchronized (slotLock) {
-        connectionSlots--;
-        pendingHandshakes--;
-      }
+      releasePending();
+      releaseGlobal(1);
       log.debug("inbound handshake from {} failed: {}", remoteAddress, cause.toString());
     }
   }
@@ -1291,9 +1484,5 @@ public final class Swarm implements Network {
     public Swarm build() {
       return new Swarm(this);
     }
-  }
-
-  static List<String> describe(String[] protocols) {
-    return Arrays.asList(protocols);
   }
 }

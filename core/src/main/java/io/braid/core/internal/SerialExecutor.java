@@ -24,10 +24,28 @@ public final class SerialExecutor implements Executor {
 
   @Override
   public void execute(Runnable task) {
+    enqueue(task);
+    flush();
+  }
+
+  /**
+   * Queues {@code task} without starting it. Safe to call while holding a lock: the caller fixes the
+   * order of events under its own lock and calls {@link #flush()} once it released it.
+   */
+  public void enqueue(Runnable task) {
     Objects.requireNonNull(task, "task");
     synchronized (queue) {
       queue.add(task);
-      if (running) {
+    }
+  }
+
+  /**
+   * Starts running the queued tasks unless they are running already. Must not be called while holding
+   * a lock that a task might need: with a direct delegate the tasks run on the calling thread.
+   */
+  public void flush() {
+    synchronized (queue) {
+      if (running || queue.isEmpty()) {
         return;
       }
       running = true;
