@@ -31,7 +31,6 @@ import io.braid.balancer.spi.LoadBalancerRegistry;
 import io.braid.core.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -346,23 +345,38 @@ public final class Swarm implements Network {
 
   @Override
   public List<NetConn> getConnections() {
-    List<NetConn> all = new ArrayList<>();
+    // One pass into a presized array, wrapped once: no growth copies, no second copy.
+    List<List<NetConn>> lists = new ArrayList<>(peers.size());
+    int total = 0;
     for (Peer p : peers.values()) {
-      all.addAll(onlyOpen(p.open));
+      List<NetConn> open = onlyOpen(p.open);
+      lists.add(open);
+      total += open.size();
     }
-    return List.copyOf(all);
+    NetConn[] all = new NetConn[total];
+    int i = 0;
+    for (List<NetConn> open : lists) { // immutable snapshots: sizes cannot change under us
+      for (int j = 0, n = open.size(); j < n; j++) {
+        all[i++] = open.get(j);
+      }
+    }
+    return List.of(all);
   }
 
   @Override
   public Map<PeerId, List<NetConn>> getConnectionsMap() {
-    Map<PeerId, List<NetConn>> map = new LinkedHashMap<>();
+    // Keys are distinct (the table is keyed by peer), so the entries go straight into Map.ofEntries:
+    // hashed once, unlike a LinkedHashMap copied with Map.copyOf.
+    List<Map.Entry<PeerId, List<NetConn>>> entries = new ArrayList<>(peers.size());
     for (Peer p : peers.values()) {
       List<NetConn> open = onlyOpen(p.open);
       if (!open.isEmpty()) {
-        map.put(p.id, open);
+        entries.add(Map.entry(p.id, open));
       }
     }
-    return Map.copyOf(map);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Map.Entry<PeerId, List<NetConn>>[] array = entries.toArray(new Map.Entry[0]);
+    return Map.ofEntries(array);
   }
 
   @Override
@@ -381,22 +395,25 @@ public final class Swarm implements Network {
 
   @Override
   public Map<PeerId, NetConn> connectionsLegacy() {
-    Map<PeerId, NetConn> map = new LinkedHashMap<>();
+    List<Map.Entry<PeerId, NetConn>> entries = new ArrayList<>(peers.size());
     for (Peer p : peers.values()) {
-      for (NetConn c : p.open) {
-        if (c.isOpen()) {
-          map.put(p.id, c);
+      List<NetConn> open = p.open;
+      for (int i = 0, n = open.size(); i < n; i++) {
+        if (open.get(i).isOpen()) {
+          entries.add(Map.entry(p.id, open.get(i)));
           break;
         }
       }
     }
-    return Map.copyOf(map);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Map.Entry<PeerId, NetConn>[] array = entries.toArray(new Map.Entry[0]);
+    return Map.ofEntries(array);
   }
 
   /** The list itself when every connection in it is open (the common case), else a filtered copy. */
   private static List<NetConn> onlyOpen(List<NetConn> list) {
-    for (NetConn c : list) {
-      if (!c.isOpen()) {
+    for (int i = 0, n = list.size(); i < n; i++) { // index loop: no iterator on the hot path
+      if (!list.get(i).isOpen()) {
         List<NetConn> open = new ArrayList<>(list.size());
         for (NetConn d : list) {
           if (d.isOpen()) {

@@ -11,6 +11,8 @@
  *   <li>{@link io.braid.testkit.MemoryTransport} on a {@link io.braid.testkit.MemoryNetwork}: an in-JVM
  *       transport with real connection and stream semantics and fault injection; its provider
  *       ({@code memory}) is registered for {@link java.util.ServiceLoader}.</li>
+ *   <li>{@link io.braid.testkit.NetworkContract}: the suite every {@link io.braid.api.Network} (swarm)
+ *       extends, with {@link io.braid.testkit.RecordingNetworkListener} to check events.</li>
  *   <li>{@link io.braid.testkit.FakeClock}: deterministic time and scheduling.</li>
  *   <li>{@link io.braid.testkit.TestIdentity}: peer identities that need no key pair.</li>
  * </ul>
