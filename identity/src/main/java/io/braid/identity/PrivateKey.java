@@ -37,8 +37,8 @@ public final class PrivateKey {
 
   /**
    * Signs {@code data} in the key type's libp2p format: Ed25519 signature; DER ECDSA over SHA-256
-   * (secp256k1, P-256); RSASSA-PKCS1-v1_5 with SHA-256. Ed25519, secp256k1 and RSA signatures are
-   * deterministic; P-256 ones are randomized.
+   * (secp256k1, P-256; RFC 6979 nonces, low S); RSASSA-PKCS1-v1_5 with SHA-256. Every type signs
+   * deterministically: the same data gives the same signature.
    */
   public byte[] sign(byte[] data) {
     Objects.requireNonNull(data, "data");

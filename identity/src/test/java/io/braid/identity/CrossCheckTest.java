@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECPrivateKeySpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -18,21 +23,19 @@ import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.params.RSAKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.crypto.signers.RSADigestSigner;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Our signatures (JDK-made for Ed25519, P-256 and RSA) against bouncycastle's independent
- * implementations, in both directions where both can sign, using the official vector keys.
+ * Our signatures against a second, independent implementation, using the official vector keys: the
+ * JDK's for Ed25519 and P-256 (which we sign with bouncycastle), bouncycastle's for RSA (which we sign
+ * with the JDK), and bouncycastle's ECDSA verifier for secp256k1, which the JDK lacks.
  */
-@DisplayName("Signatures cross-checked against bouncycastle")
+@DisplayName("Signatures cross-checked against a second implementation")
 class CrossCheckTest {
   private static final byte[] MESSAGE = "cross-check".getBytes(StandardCharsets.UTF_8);
 
@@ -56,46 +59,57 @@ class CrossCheckTest {
   }
 
   @Test
-  void ed25519SignaturesMatchBouncycastleByteForByte() {
+  void ed25519SignaturesMatchTheJdksByteForByteAndVerifyBothWays() throws Exception {
     PrivateKey key = vectorKey(KeyType.ED25519);
     byte[] seed = Arrays.copyOf(privateData(key), 32);
-    Ed25519Signer bc = new Ed25519Signer();
-    bc.init(true, new Ed25519PrivateKeyParameters(seed, 0));
-    bc.update(MESSAGE, 0, MESSAGE.length);
-    byte[] bcSignature = bc.generateSignature();
-    // Ed25519 is deterministic: the JDK and bouncycastle must produce the identical signature.
-    assertArrayEquals(bcSignature, key.sign(MESSAGE));
-    assertTrue(key.publicKey().verify(MESSAGE, bcSignature));
-
-    Ed25519Signer verifier = new Ed25519Signer();
-    verifier.init(false, new Ed25519PublicKeyParameters(key.publicKey().raw(), 0));
-    verifier.update(MESSAGE, 0, MESSAGE.length);
-    assertTrue(verifier.verifySignature(key.sign(MESSAGE)));
+    java.security.PrivateKey jdkPrivate = KeyFactory.getInstance("Ed25519")
+        .generatePrivate(new PKCS8EncodedKeySpec(concat(Vectors.hex("302e020100300506032b657004220420"), seed)));
+    java.security.PublicKey jdkPublic = KeyFactory.getInstance("Ed25519")
+        .generatePublic(new X509EncodedKeySpec(concat(Vectors.hex("302a300506032b6570032100"), key.publicKey().raw())));
+    for (byte[] message : messages()) {
+      Signature signer = Signature.getInstance("Ed25519");
+      signer.initSign(jdkPrivate);
+      signer.update(message);
+      byte[] jdkSignature = signer.sign();
+      // Ed25519 is deterministic: two implementations must produce the identical signature.
+      assertArrayEquals(jdkSignature, key.sign(message));
+      assertTrue(key.publicKey().verify(message, jdkSignature));
+      Signature verifier = Signature.getInstance("Ed25519");
+      verifier.initVerify(jdkPublic);
+      verifier.update(message);
+      assertTrue(verifier.verify(key.sign(message)));
+    }
   }
 
   @Test
-  void ecdsaP256SignaturesOfTheJdkVerifyInBouncycastleAndBack() throws Exception {
+  void ecdsaP256SignaturesVerifyInTheJdkAndTheJdksVerifyHere() throws Exception {
     PrivateKey key = vectorKey(KeyType.ECDSA);
-    X9ECParameters x9 = CustomNamedCurves.getByName("secp256r1");
-    ECDomainParameters domain = new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH());
-    ECPublicKeyParameters bcPublic = (ECPublicKeyParameters) PublicKeyFactory.createKey(key.publicKey().raw());
-    byte[] digest = MessageDigest.getInstance("SHA-256").digest(MESSAGE);
-
-    ASN1Sequence ours = ASN1Sequence.getInstance(key.sign(MESSAGE));
-    ECDSASigner verifier = new ECDSASigner();
-    verifier.init(false, bcPublic);
-    assertTrue(verifier.verifySignature(
-        digest, ASN1Integer.getInstance(ours.getObjectAt(0)).getValue(),
-        ASN1Integer.getInstance(ours.getObjectAt(1)).getValue()));
-
+    java.security.PublicKey jdkPublic =
+        KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(key.publicKey().raw()));
     // The scalar sits at bytes 7..39 of the SEC1 structure: 30 77 02 01 01 04 20 <d>.
     BigInteger d = new BigInteger(1, Arrays.copyOfRange(privateData(key), 7, 39));
-    ECDSASigner signer = new ECDSASigner();
-    signer.init(true, new org.bouncycastle.crypto.params.ParametersWithRandom(
-        new ECPrivateKeyParameters(d, domain), new SecureRandom()));
-    BigInteger[] rs = signer.generateSignature(digest);
-    byte[] der = new DERSequence(new ASN1Integer[] {new ASN1Integer(rs[0]), new ASN1Integer(rs[1])}).getEncoded();
-    assertTrue(key.publicKey().verify(MESSAGE, der));
+    java.security.PrivateKey jdkPrivate =
+        KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(d, ((ECPublicKey) jdkPublic).getParams()));
+    for (byte[] message : messages()) {
+      Signature verifier = Signature.getInstance("SHA256withECDSA");
+      verifier.initVerify(jdkPublic);
+      verifier.update(message);
+      assertTrue(verifier.verify(key.sign(message)));
+      Signature signer = Signature.getInstance("SHA256withECDSA");
+      signer.initSign(jdkPrivate);
+      signer.update(message);
+      assertTrue(key.publicKey().verify(message, signer.sign()));
+    }
+  }
+
+  private static byte[][] messages() {
+    return new byte[][] {new byte[0], MESSAGE, new byte[1000]};
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   @Test

@@ -191,6 +191,14 @@ class HostileInputTest {
     }
 
     @Test
+    void aYCoordinateOutsideTheFieldIsRejected() {
+      byte[] y = new byte[32];
+      Arrays.fill(y, (byte) 0xFF);
+      y[31] = 0x7F; // y = 2^255 - 1 > p = 2^255 - 19, sign bit clear
+      rejectsPublic(Protobufs.envelope(1, y), "not a point on the curve");
+    }
+
+    @Test
     void privateKeysOfTheWrongLengthAreRejected() {
       rejectsPrivate(Protobufs.envelope(1, new byte[32]), "64 bytes");
       rejectsPrivate(Protobufs.envelope(1, new byte[96]), "64 bytes");

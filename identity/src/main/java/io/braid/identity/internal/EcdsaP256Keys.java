@@ -1,18 +1,8 @@
 package io.braid.identity.internal;
 
 import java.math.BigInteger;
-import java.security.AlgorithmParameters;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.interfaces.ECPrivateKey;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPrivateKeySpec;
-import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.math.ec.ECPoint;
@@ -21,10 +11,9 @@ import org.bouncycastle.math.ec.ECPoint;
  * ECDSA keys on NIST P-256 as libp2p encodes them: public {@code Data} = DER SubjectPublicKeyInfo with
  * an uncompressed point, private {@code Data} = DER SEC1/RFC 5915 {@code ECPrivateKey} with the named
  * curve and the public key (what go-libp2p's {@code x509.MarshalECPrivateKey} writes; the spec text says
- * "PKIX", its test vector is SEC1). Signatures are DER ECDSA over SHA-256, made by the JDK.
+ * "PKIX", its test vector is SEC1). Signatures are DER ECDSA over SHA-256, deterministic (RFC 6979), low S.
  *
- * <p>Only P-256 is accepted; bouncycastle validates points and derives a public key from a scalar,
- * which the JDK API cannot.
+ * <p>Only P-256 is accepted. The arithmetic is bouncycastle's, see {@link EcMath} for why not the JDK's.
  */
 public final class EcdsaP256Keys {
   private static final HexFormat HEX = HexFormat.of();
@@ -35,19 +24,8 @@ public final class EcdsaP256Keys {
   private static final byte[] P256_OID = HEX.parseHex("06082a8648ce3d030107");
   private static final int FIELD_BYTES = 32;
   private static final int POINT_BYTES = 1 + 2 * FIELD_BYTES;
-  private static final ECParameterSpec JDK_P256 = jdkParameters();
 
   private EcdsaP256Keys() {}
-
-  private static ECParameterSpec jdkParameters() {
-    try {
-      AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
-      p.init(new ECGenParameterSpec("secp256r1"));
-      return p.getParameterSpec(ECParameterSpec.class);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks the P-256 curve (JDK 17 has it)", e);
-    }
-  }
 
   /**
    * @throws IllegalArgumentException unless {@code data} is the 91-byte DER SubjectPublicKeyInfo of a
@@ -109,30 +87,15 @@ public final class EcdsaP256Keys {
   }
 
   public static Signer generate(SecureRandom random) {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"), random);
-      BigInteger d = ((ECPrivateKey) g.generateKeyPair().getPrivate()).getS();
-      return new Private(d, EcMath.publicPoint(EcMath.P256, d));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK cannot generate P-256 keys", e);
-    }
+    BigInteger d = EcMath.randomScalar(EcMath.P256, random);
+    return new Private(d, EcMath.publicPoint(EcMath.P256, d));
   }
 
   private static final class Public implements Verifier {
     private final ECPoint point;
-    private final PublicKey key;
 
     Public(ECPoint point) {
       this.point = point;
-      java.security.spec.ECPoint w =
-          new java.security.spec.ECPoint(
-              point.getAffineXCoord().toBigInteger(), point.getAffineYCoord().toBigInteger());
-      try {
-        this.key = Jca.keyFactory("EC").generatePublic(new ECPublicKeySpec(w, JDK_P256));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalArgumentException("the JDK rejected the P-256 point: " + e.getMessage(), e);
-      }
     }
 
     @Override
@@ -150,27 +113,17 @@ public final class EcdsaP256Keys {
 
     @Override
     public boolean verify(byte[] message, byte[] signature) {
-      // Strict DER and ranges first: the JDK is lenient about some encodings.
-      if (EcMath.decodeSignature(EcMath.P256, signature) == null) {
-        return false;
-      }
-      return Jca.verify("SHA256withECDSA", key, message, signature);
+      return EcMath.verify(EcMath.P256, point, message, signature);
     }
   }
 
   private static final class Private implements Signer {
     private final BigInteger d;
-    private final PrivateKey key;
     private final Public publicKey;
 
     Private(BigInteger d, ECPoint q) {
       this.d = d;
       this.publicKey = new Public(q);
-      try {
-        this.key = Jca.keyFactory("EC").generatePrivate(new ECPrivateKeySpec(d, JDK_P256));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("the JDK rejected a valid P-256 scalar", e);
-      }
     }
 
     @Override
@@ -197,7 +150,7 @@ public final class EcdsaP256Keys {
 
     @Override
     public byte[] sign(byte[] message) {
-      return Jca.sign("SHA256withECDSA", key, message);
+      return EcMath.sign(EcMath.P256, d, message);
     }
   }
 }

@@ -2,20 +2,14 @@ package io.braid.identity.internal;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * secp256k1 keys as libp2p encodes them: public {@code Data} = 33-byte compressed point, private
  * {@code Data} = the raw 32-byte scalar. Signatures are DER ECDSA over SHA-256 of the message.
  *
- * <p>The JDK has no secp256k1 (removed in JDK 16), so this is bouncycastle's lightweight API, used
- * directly rather than through a registered provider. Signing is deterministic (RFC 6979) and emits
- * low-S signatures, as go-libp2p's signer does; verification accepts either S.
+ * <p>The JDK has no secp256k1 (removed in JDK 16): see {@link EcMath}. Signing is deterministic
+ * (RFC 6979) and emits low-S signatures, as go-libp2p's signer does; verification accepts either S.
  */
 public final class Secp256k1Keys {
   private static final int SCALAR_BYTES = 32;
@@ -45,18 +39,7 @@ public final class Secp256k1Keys {
   }
 
   public static Signer generate(SecureRandom random) {
-    BigInteger n = EcMath.SECP256K1.getN();
-    // Rejection sampling: a draw falls outside [1, n-1] with probability about 2^-128, so the bound of
-    // 64 draws is never reached by a working random source.
-    for (int i = 0; i < 64; i++) {
-      byte[] candidate = new byte[SCALAR_BYTES];
-      random.nextBytes(candidate);
-      BigInteger d = new BigInteger(1, candidate);
-      if (d.signum() > 0 && d.compareTo(n) < 0) {
-        return new Private(d);
-      }
-    }
-    throw new IllegalStateException("the random source gave 64 scalars out of range: it is broken");
+    return new Private(EcMath.randomScalar(EcMath.SECP256K1, random));
   }
 
   private static final class Public implements Verifier {
@@ -80,13 +63,7 @@ public final class Secp256k1Keys {
 
     @Override
     public boolean verify(byte[] message, byte[] signature) {
-      BigInteger[] rs = EcMath.decodeSignature(EcMath.SECP256K1, signature);
-      if (rs == null) {
-        return false;
-      }
-      ECDSASigner verifier = new ECDSASigner();
-      verifier.init(false, new ECPublicKeyParameters(q, EcMath.SECP256K1));
-      return verifier.verifySignature(Jca.sha256(message), rs[0], rs[1]);
+      return EcMath.verify(EcMath.SECP256K1, q, message, signature);
     }
   }
 
@@ -116,12 +93,7 @@ public final class Secp256k1Keys {
 
     @Override
     public byte[] sign(byte[] message) {
-      ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-      signer.init(true, new ECPrivateKeyParameters(d, EcMath.SECP256K1));
-      BigInteger[] rs = signer.generateSignature(Jca.sha256(message));
-      BigInteger n = EcMath.SECP256K1.getN();
-      BigInteger s = rs[1].compareTo(n.shiftRight(1)) > 0 ? n.subtract(rs[1]) : rs[1];
-      return EcMath.encodeSignature(rs[0], s);
+      return EcMath.sign(EcMath.SECP256K1, d, message);
     }
   }
 }
