@@ -83,6 +83,24 @@ class IdentityTest {
   }
 
   @Test
+  void oneIdentitySignsFromManyThreadsAtOnce() throws Exception {
+    Identity identity = Identity.generate(KeyType.ECDSA);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        byte[] message = ("message " + i).getBytes(StandardCharsets.UTF_8);
+        results.add(pool.submit(() -> identity.verifyingKey().verify(message, identity.sign(message))));
+      }
+      for (java.util.concurrent.Future<Boolean> r : results) {
+        assertTrue(r.get(5, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void rsaIdentitiesHaveHashedPeerIdsAndSign() {
     Identity identity = Identity.generate(KeyType.RSA);
     assertEquals(KeyType.RSA, identity.keyType());

@@ -96,6 +96,13 @@ class KeyVectorTest {
   }
 
   @Test
+  void aPeerIdInliningBytesThatAreNoKeyIsAnIllegalArgumentException() {
+    PeerId garbage = PeerId.fromBytes(new byte[] {0x00, 0x04, 0x08, 0x01, 0x12, 0x00});
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> PublicKeys.fromPeerId(garbage));
+  }
+
+  @Test
   void aHashedPeerIdInlinesNoKey() {
     for (KeyType type : List.of(KeyType.ECDSA, KeyType.RSA)) {
       PeerId id = PeerId.fromString(Vectors.get(Vectors.keyVector(type), "peer_id_base58btc"));

@@ -29,8 +29,28 @@ public final class KeyEnvelope {
 
   private KeyEnvelope() {}
 
-  /** The type number and the {@code Data} bytes of an envelope. {@code data} is owned by the receiver. */
-  public record Contents(int type, byte[] data) {}
+  /**
+   * The type number and the {@code Data} bytes of a decoded envelope. A plain holder, not a value: the
+   * array is handed over (not copied), and there is no content equality or printing of (secret) bytes.
+   */
+  public static final class Contents {
+    private final int type;
+    private final byte[] data;
+
+    Contents(int type, byte[] data) {
+      this.type = type;
+      this.data = data;
+    }
+
+    public int type() {
+      return type;
+    }
+
+    /** The {@code Data} bytes; the caller owns them. */
+    public byte[] data() {
+      return data;
+    }
+  }
 
   /**
    * Decodes a protobuf {@code PublicKey}.
