@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * live under {@code ..planted..} packages in {@code src/test/java}, which the production import never
  * sees.
  *
- * <p>Modules map to packages as STYLE.md says: {@code io.braid.api}, {@code io.braid.core},
+ * <p>Modules map to packages as STYLE.md says: {@code io.braid.api}, {@code io.braid.identity}, {@code io.braid.core},
  * {@code io.braid.balancer.spi}, {@code io.braid.balancer.roundrobin}, {@code io.braid.balancer.leastloaded},
  * {@code io.braid.transport.tcp}, {@code io.braid.testkit}, {@code io.braid.benchmarks}.
  * {@link #EVERY_CLASS_BELONGS_TO_A_KNOWN_MODULE} keeps that map honest: a Braid class outside these
@@ -61,6 +61,9 @@ public final class BraidArchitecture {
   static final String JDK = "java..";
   static final String SLF4J = "org.slf4j..";
   static final String API = "io.braid.api..";
+  static final String IDENTITY = "io.braid.identity..";
+  static final String BOUNCYCASTLE = "org.bouncycastle..";
+  static final String PROTOBUF = "com.google.protobuf..";
   static final String BALANCER_SPI = "io.braid.balancer.spi..";
   static final String ROUND_ROBIN = "io.braid.balancer.roundrobin..";
   static final String LEAST_LOADED = "io.braid.balancer.leastloaded..";
@@ -84,6 +87,7 @@ public final class BraidArchitecture {
   static final List<String> MODULE_ROOTS =
       List.of(
           "io.braid.api",
+          "io.braid.identity",
           "io.braid.balancer.spi",
           "io.braid.balancer.roundrobin",
           "io.braid.balancer.leastloaded",
@@ -120,6 +124,21 @@ public final class BraidArchitecture {
           .onlyDependOnClassesThat()
           .resideInAnyPackage(API, JDK)
           .because("the api holds the ports and value types every module shares; it depends on the JDK alone");
+
+  /**
+   * {@code identity} depends on the api, the JDK, bouncycastle and protobuf-java (its own generated code,
+   * {@code io.braid.identity.internal.proto}, included). Not even SLF4J: key handling logs nothing.
+   */
+  public static final ArchRule IDENTITY_DEPENDS_ON_API_JDK_BOUNCYCASTLE_AND_PROTOBUF_ONLY =
+      classes()
+          .that()
+          .resideInAPackage(IDENTITY)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(IDENTITY, API, JDK, BOUNCYCASTLE, PROTOBUF)
+          .because(
+              "identity holds keys and signatures for every transport's handshake; it must not pull in a"
+                  + " transport, core, Netty or a logger");
 
   /** {@code balancer-spi} depends on the api, the JDK and SLF4J. */
   public static final ArchRule BALANCER_SPI_DEPENDS_ON_API_JDK_AND_SLF4J_ONLY =

@@ -17,6 +17,8 @@ class ModuleMapTest {
     assertEquals(Optional.of("io.braid.api"), BraidArchitecture.moduleOf("io.braid.api.internal"));
     assertEquals(Optional.of("io.braid.core"), BraidArchitecture.moduleOf("io.braid.core.dial.internal"));
     assertEquals(
+        Optional.of("io.braid.identity"), BraidArchitecture.moduleOf("io.braid.identity.internal.proto"));
+    assertEquals(
         Optional.of("io.braid.transport.tcp"), BraidArchitecture.moduleOf("io.braid.transport.tcp.internal.yamux"));
   }
 
@@ -31,7 +33,7 @@ class ModuleMapTest {
 
   @Test
   void anUnknownBraidPackageMapsToAModuleOfTheUsualShape() {
-    assertEquals(Optional.of("io.braid.identity"), BraidArchitecture.moduleOf("io.braid.identity.internal.keys"));
+    assertEquals(Optional.of("io.braid.protocols"), BraidArchitecture.moduleOf("io.braid.protocols.internal.ping"));
     assertEquals(Optional.of("io.braid.apix"), BraidArchitecture.moduleOf("io.braid.apix.internal"));
   }
 

@@ -5,6 +5,7 @@ import static io.braid.architecture.BraidArchitecture.BALANCER_SPI_DEPENDS_ON_AP
 import static io.braid.architecture.BraidArchitecture.CORE_DEPENDS_ON_API_SPI_JDK_AND_SLF4J_ONLY;
 import static io.braid.architecture.BraidArchitecture.CORE_NEVER_NAMES_AN_ADAPTER;
 import static io.braid.architecture.BraidArchitecture.EVERY_CLASS_BELONGS_TO_A_KNOWN_MODULE;
+import static io.braid.architecture.BraidArchitecture.IDENTITY_DEPENDS_ON_API_JDK_BOUNCYCASTLE_AND_PROTOBUF_ONLY;
 import static io.braid.architecture.BraidArchitecture.INTERNAL_PACKAGES_STAY_IN_THEIR_MODULE;
 import static io.braid.architecture.BraidArchitecture.LEAST_LOADED_BALANCER_DEPENDS_ON_API_AND_SPI_ONLY;
 import static io.braid.architecture.BraidArchitecture.NETTY_ONLY_IN_TRANSPORTS;
@@ -50,6 +51,9 @@ import io.braid.core.planted.CoreUsesTcpTransport;
 import io.braid.core.planted.CoreUsesTestkit;
 import io.braid.core.planted.cycle.left.Left;
 import io.braid.core.planted.cycle.right.Right;
+import io.braid.identity.planted.IdentityUsesApiJdkBouncycastleAndProtobuf;
+import io.braid.identity.planted.IdentityUsesCore;
+import io.braid.identity.planted.IdentityUsesSlf4j;
 import io.braid.stray.planted.StrayClass;
 import io.braid.testkit.planted.ContractExposesInternalHarness;
 import io.braid.testkit.planted.ContractUsesCore;
@@ -87,6 +91,29 @@ class PlantedViolationsTest {
     @Test
     void anApiClassUsingTheJdkAndTheApiOwnInternalsPasses() {
       assertPasses(API_DEPENDS_ON_THE_JDK_ALONE, ApiUsesOwnInternalAndTheJdk.class);
+    }
+  }
+
+  @Nested
+  @DisplayName("identity depends on api, JDK, bouncycastle and protobuf only")
+  class Identity {
+    @Test
+    void identityReachingIntoCoreFails() {
+      assertMentions(
+          violationMessage(IDENTITY_DEPENDS_ON_API_JDK_BOUNCYCASTLE_AND_PROTOBUF_ONLY, IdentityUsesCore.class),
+          CoreUsesPortsAndSlf4j.class.getName());
+    }
+
+    @Test
+    void identityLoggingThroughSlf4jFails() {
+      assertMentions(
+          violationMessage(IDENTITY_DEPENDS_ON_API_JDK_BOUNCYCASTLE_AND_PROTOBUF_ONLY, IdentityUsesSlf4j.class),
+          "org.slf4j.Logger");
+    }
+
+    @Test
+    void identityUsingTheApiTheJdkBouncycastleAndProtobufPasses() {
+      assertPasses(IDENTITY_DEPENDS_ON_API_JDK_BOUNCYCASTLE_AND_PROTOBUF_ONLY, IdentityUsesApiJdkBouncycastleAndProtobuf.class);
     }
   }
 

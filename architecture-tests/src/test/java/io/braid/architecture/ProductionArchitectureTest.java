@@ -38,6 +38,15 @@ class ProductionArchitectureTest {
     }
 
     @Test
+    void holdsTheIdentityModuleAndItsGeneratedProtobufCode() {
+      for (String name :
+          List.of("io.braid.identity.Identity", "io.braid.identity.internal.KeyEnvelope",
+              "io.braid.identity.internal.proto.KeyProtos")) {
+        assertTrue(production.contain(name), () -> "production import lacks " + name);
+      }
+    }
+
+    @Test
     void holdsNoTestClassSoNoPlantedViolation() {
       List<String> testClasses =
           production.stream()
@@ -55,6 +64,11 @@ class ProductionArchitectureTest {
   @Test
   void apiDependsOnTheJdkAlone() {
     BraidArchitecture.API_DEPENDS_ON_THE_JDK_ALONE.check(production);
+  }
+
+  @Test
+  void identityDependsOnTheApiTheJdkBouncycastleAndProtobufOnly() {
+    BraidArchitecture.IDENTITY_DEPENDS_ON_API_JDK_BOUNCYCASTLE_AND_PROTOBUF_ONLY.check(production);
   }
 
   @Test
