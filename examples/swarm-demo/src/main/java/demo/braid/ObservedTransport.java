@@ -1,0 +1,68 @@
+package demo.braid;
+
+import io.braid.api.InboundConnectionHandler;
+import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
+import io.braid.api.PeerId;
+import io.braid.api.Transport;
+import io.braid.api.TransportListener;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@link Transport} that tells a {@link DialWatcher} how each dial ended, and otherwise does exactly
+ * what the transport it wraps does. The swarm retries inside; this is how the demo sees each attempt.
+ *
+ * <p>Thread-safe. The watcher runs on whatever thread completes the dial; it must not block.
+ */
+final class ObservedTransport implements Transport {
+
+  /** Hears the outcome of every dial: exactly one of {@code connection} and {@code failure} is non-null. */
+  @FunctionalInterface
+  interface DialWatcher {
+    void dialEnded(Multiaddr address, NetConn connection, Throwable failure);
+  }
+
+  private static final DialWatcher NONE = (address, connection, failure) -> {};
+
+  private final Transport delegate;
+  private volatile DialWatcher watcher = NONE;
+
+  ObservedTransport(Transport delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  /** Replaces the watcher; {@code null} stops watching. */
+  void watch(DialWatcher w) {
+    this.watcher = w == null ? NONE : w;
+  }
+
+  @Override
+  public boolean supports(Multiaddr address) {
+    return delegate.supports(address);
+  }
+
+  @Override
+  public CompletableFuture<NetConn> dial(Multiaddr address, PeerId expectedPeer) {
+    CompletableFuture<NetConn> f = delegate.dial(address, expectedPeer);
+    DialWatcher w = watcher;
+    // The swarm gets the delegate's own future, so cancelling it still aborts the real attempt.
+    f.whenComplete((conn, err) -> w.dialEnded(address, conn, err));
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<TransportListener> listen(Multiaddr address, InboundConnectionHandler handler) {
+    return delegate.listen(address, handler);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Observed[" + delegate + "]";
+  }
+}
