@@ -44,6 +44,8 @@ public interface Network extends AutoCloseable {
    * Opens connections to {@code peer} until it has {@link ConnectionConfig#maxConnectionsPerPeer()} of
    * them (spreading over its known addresses, several to one address if need be), and returns them.
    * With the target already met it completes at once. Concurrent calls for one peer share the work.
+   * The remote side admits each connection on its own threads, so it may list them a moment after
+   * this future completes.
    *
    * @return the peer's open connections, oldest first (immutable), once the target is reached or every
    *     attempt has finished with at least one connection open; exceptionally with
