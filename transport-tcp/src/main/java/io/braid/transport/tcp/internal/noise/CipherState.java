@@ -33,6 +33,8 @@ final class CipherState {
   private SecretKeySpec key;
   private byte[] rawKey;
   private long n;
+  /** Set after a failed operation, which leaves the JDK cipher initialised with the current key and nonce. */
+  private boolean mustReinitialize;
 
   CipherState() {
     try {
@@ -114,6 +116,7 @@ final class CipherState {
       n++;
       return written;
     } catch (ShortBufferException e) {
+      mustReinitialize = true;
       throw new IllegalArgumentException("output buffer too small for the ciphertext", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
@@ -138,8 +141,10 @@ final class CipherState {
       n++;
       return written;
     } catch (AEADBadTagException e) {
+      mustReinitialize = true;
       throw e;
     } catch (ShortBufferException e) {
+      mustReinitialize = true;
       throw new IllegalArgumentException("output buffer too small for the plaintext", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("ChaCha20-Poly1305 decryption failed", e);
@@ -159,6 +164,14 @@ final class CipherState {
       v >>>= 8;
     }
     try {
+      if (mustReinitialize) {
+        // The JDK refuses to initialise twice in a row with the same key and nonce, which retrying a nonce
+        // after a failed decryption needs. A nonce Noise never uses (non-zero first byte) breaks the tie.
+        byte[] unused = nonceBytes.clone();
+        unused[0] = 1;
+        cipher.init(mode, key, new IvParameterSpec(unused));
+        mustReinitialize = false;
+      }
       cipher.init(mode, key, new IvParameterSpec(nonceBytes));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("ChaCha20-Poly1305 rejected its key or nonce", e);

@@ -2,6 +2,7 @@ package io.braid.transport.tcp.internal.noise;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -50,15 +51,18 @@ final class X25519 {
           factory.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, decodeU(publicKey)));
       KeyAgreement agreement = KeyAgreement.getInstance("X25519");
       agreement.init(priv);
-      agreement.doPhase(pub, true);
-      byte[] secret = agreement.generateSecret();
+      byte[] secret;
+      try {
+        agreement.doPhase(pub, true);
+        secret = agreement.generateSecret();
+      } catch (InvalidKeyException | IllegalStateException e) {
+        // The JDK reports the all-zero result as "Point has small order" (InvalidKeyException in 17+).
+        throw lowOrder(e);
+      }
       if (isAllZero(secret)) {
         throw lowOrder(null);
       }
       return secret;
-    } catch (IllegalStateException e) {
-      // The JDK signals the all-zero result ("Point has small order") this way.
-      throw lowOrder(e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK's X25519 failed", e);
     }
