@@ -1,0 +1,94 @@
+package io.braid.transport.tcp.internal.noise;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import javax.crypto.AEADBadTagException;
+import org.junit.jupiter.api.Test;
+
+class CipherStateTest {
+  private static final byte[] AD = new byte[0];
+
+  private static CipherState[] pair() {
+    byte[] key = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      key[i] = (byte) i;
+    }
+    CipherState a = new CipherState();
+    a.initializeKey(key);
+    CipherState b = new CipherState();
+    b.initializeKey(key);
+    return new CipherState[] {a, b};
+  }
+
+  @Test
+  void withoutAKeyEncryptionAndDecryptionPassBytesThroughUnchanged() throws AEADBadTagException {
+    CipherState c = new CipherState();
+    assertFalse(c.hasKey());
+    byte[] data = "plain".getBytes(StandardCharsets.US_ASCII);
+    assertArrayEquals(data, c.encryptWithAd(AD, data));
+    assertArrayEquals(data, c.decryptWithAd(AD, data));
+    assertEquals(0, c.nonce());
+  }
+
+  @Test
+  void eachMessageAdvancesTheNonceAndDecryptsOnlyInOrder() throws AEADBadTagException {
+    CipherState[] p = pair();
+    byte[] first = p[0].encryptWithAd(AD, new byte[] {1});
+    byte[] second = p[0].encryptWithAd(AD, new byte[] {1});
+    assertEquals(2, p[0].nonce());
+    assertFalse(java.util.Arrays.equals(first, second), "same plaintext under a new nonce must differ");
+    assertThrows(AEADBadTagException.class, () -> p[1].decryptWithAd(AD, second));
+    assertEquals(0, p[1].nonce(), "a failed decryption must not advance the nonce");
+    assertArrayEquals(new byte[] {1}, p[1].decryptWithAd(AD, first));
+    assertArrayEquals(new byte[] {1}, p[1].decryptWithAd(AD, second));
+  }
+
+  @Test
+  void theNonceBytesAreLittleEndianAfterFourZeroBytes() throws AEADBadTagException {
+    CipherState[] p = pair();
+    p[0].setNonce(0x0102030405060708L);
+    p[1].setNonce(0x0102030405060708L);
+    byte[] c = p[0].encryptWithAd(AD, new byte[] {42});
+    assertArrayEquals(new byte[] {42}, p[1].decryptWithAd(AD, c));
+    // The same nonce with the bytes in big-endian order is a different nonce: decryption must fail.
+    CipherState swapped = pair()[1];
+    swapped.setNonce(0x0807060504030201L);
+    assertThrows(AEADBadTagException.class, () -> swapped.decryptWithAd(AD, c));
+  }
+
+  @Test
+  void theReservedNonceTwoToTheSixtyFourMinusOneIsNeverUsed() throws AEADBadTagException {
+    CipherState[] p = pair();
+    p[0].setNonce(-2L); // 2^64-2, the last usable nonce
+    p[1].setNonce(-2L);
+    byte[] last = p[0].encryptWithAd(AD, new byte[] {7});
+    assertArrayEquals(new byte[] {7}, p[1].decryptWithAd(AD, last));
+    assertEquals(CipherState.RESERVED_NONCE, p[0].nonce());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> p[0].encryptWithAd(AD, new byte[] {7}));
+    assertTrue(e.getMessage().contains("exhausted"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> p[1].decryptWithAd(AD, last));
+  }
+
+  @Test
+  void aCiphertextShorterThanTheTagFailsAuthentication() {
+    CipherState[] p = pair();
+    assertThrows(AEADBadTagException.class, () -> p[1].decryptWithAd(AD, new byte[15]));
+  }
+
+  @Test
+  void associatedDataIsAuthenticated() {
+    CipherState[] p = pair();
+    byte[] c = p[0].encryptWithAd(new byte[] {1}, new byte[] {9});
+    assertThrows(AEADBadTagException.class, () -> p[1].decryptWithAd(new byte[] {2}, c));
+  }
+
+  @Test
+  void keysMustBeThirtyTwoBytes() {
+    assertThrows(IllegalArgumentException.class, () -> new CipherState().initializeKey(new byte[31]));
+  }
+}

@@ -1,0 +1,203 @@
+package io.braid.transport.tcp.internal.noise;
+
+import static io.braid.transport.tcp.internal.noise.NoiseTestSupport.channel;
+import static io.braid.transport.tcp.internal.noise.NoiseTestSupport.drainOutbound;
+import static io.braid.transport.tcp.internal.noise.NoiseTestSupport.finish;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.braid.transport.tcp.internal.noise.NoiseTestSupport.Sink;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The codec on its own, between two channels sharing freshly split ciphers. */
+class NoiseCodecTest {
+  private final TrackingAllocator allocator = new TrackingAllocator();
+  private final Sink aSink = new Sink();
+  private final Sink bSink = new Sink();
+  private final EmbeddedChannel a;
+  private final EmbeddedChannel b;
+
+  NoiseCodecTest() {
+    HandshakeState i = HandshakeState.initiator(new byte[0], NoiseKeyPair.generate());
+    HandshakeState r = HandshakeState.responder(new byte[0], NoiseKeyPair.generate());
+    r.readMessage(i.writeMessage(new byte[0]));
+    i.readMessage(r.writeMessage(new byte[0]));
+    r.readMessage(i.writeMessage(new byte[0]));
+    HandshakeState.TransportCiphers ic = i.split();
+    HandshakeState.TransportCiphers rc = r.split();
+    a = channel(allocator, new NoiseCodec(ic.sender(), ic.receiver()), aSink);
+    b = channel(allocator, new NoiseCodec(rc.sender(), rc.receiver()), bSink);
+  }
+
+  @AfterEach
+  void releaseEverything() {
+    finish(a);
+    finish(b);
+    allocator.assertAllReleased();
+  }
+
+  private byte[] encryptAtA(String text) {
+    a.writeOutbound(Unpooled.copiedBuffer(text.getBytes()));
+    return drainOutbound(a);
+  }
+
+  @Test
+  void aFrameIsTwoLengthBytesAndCiphertextWithTag() {
+    byte[] wire = encryptAtA("hello");
+    assertEquals(2 + 5 + 16, wire.length);
+    assertEquals(5 + 16, ((wire[0] & 0xff) << 8) | (wire[1] & 0xff));
+    b.writeInbound(Unpooled.wrappedBuffer(wire));
+    assertArrayEquals("hello".getBytes(), bSink.bytes());
+  }
+
+  @Test
+  void framesSplitAcrossReadsAreReassembled() {
+    byte[] wire = encryptAtA("split me please");
+    byte[] wire2 = encryptAtA("and me");
+    byte[] both = new byte[wire.length + wire2.length];
+    System.arraycopy(wire, 0, both, 0, wire.length);
+    System.arraycopy(wire2, 0, both, wire.length, wire2.length);
+    for (int i = 0; i < both.length; i += 3) {
+      b.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(both, i, Math.min(both.length, i + 3))));
+    }
+    assertEquals("split me pleaseand me", new String(bSink.bytes()));
+    assertEquals(2, bSink.reads);
+  }
+
+  @Test
+  void aFlippedCiphertextBitClosesTheConnectionWithNoiseFrameException() {
+    byte[] wire = encryptAtA("tamper");
+    wire[5] ^= 0x10;
+    ByteBuf in = Unpooled.wrappedBuffer(wire);
+    b.writeInbound(in);
+    assertEquals(0, in.refCnt());
+    assertEquals(1, bSink.exceptions.size());
+    NoiseFrameException e = assertInstanceOf(NoiseFrameException.class, bSink.exceptions.get(0));
+    assertTrue(e.getMessage().contains("does not authenticate"), e.getMessage());
+    assertFalse(b.isOpen());
+    assertEquals(0, bSink.bytes().length);
+  }
+
+  @Test
+  void aReplayedFrameIsRejected() {
+    byte[] wire = encryptAtA("once");
+    b.writeInbound(Unpooled.wrappedBuffer(wire.clone()));
+    assertArrayEquals("once".getBytes(), bSink.bytes());
+    b.writeInbound(Unpooled.wrappedBuffer(wire));
+    assertInstanceOf(NoiseFrameException.class, bSink.exceptions.get(0));
+    assertFalse(b.isOpen());
+  }
+
+  @Test
+  void reorderedFramesAreRejected() {
+    byte[] first = encryptAtA("first");
+    byte[] second = encryptAtA("second");
+    b.writeInbound(Unpooled.wrappedBuffer(second));
+    assertInstanceOf(NoiseFrameException.class, bSink.exceptions.get(0));
+    assertFalse(b.isOpen());
+    assertEquals(5 + 18, first.length);
+  }
+
+  @Test
+  void aFrameTooShortToHoldATagIsRejectedBeforeWaitingForIt() {
+    b.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 15}));
+    NoiseFrameException e = assertInstanceOf(NoiseFrameException.class, bSink.exceptions.get(0));
+    assertTrue(e.getMessage().contains("shorter than its 16-byte"), e.getMessage());
+    assertFalse(b.isOpen());
+  }
+
+  @Test
+  void garbageOfTheMaximumFrameLengthIsRejectedAndReleased() {
+    ByteBuf garbage = Unpooled.buffer(2 + 65535);
+    garbage.writeShort(65535);
+    for (int i = 0; i < 65535; i++) {
+      garbage.writeByte(i * 31);
+    }
+    b.writeInbound(garbage);
+    assertEquals(0, garbage.refCnt());
+    assertInstanceOf(NoiseFrameException.class, bSink.exceptions.get(0));
+    assertFalse(b.isOpen());
+  }
+
+  @Test
+  void aFullSizeFrameOf65519PlaintextBytesRoundTrips() {
+    byte[] data = new byte[NoiseCodec.MAX_PLAINTEXT];
+    Arrays.fill(data, (byte) 7);
+    a.writeOutbound(Unpooled.wrappedBuffer(data));
+    byte[] wire = drainOutbound(a);
+    assertEquals(2 + 65535, wire.length);
+    b.writeInbound(Unpooled.wrappedBuffer(wire));
+    assertArrayEquals(data, bSink.bytes());
+    assertEquals(1, bSink.reads);
+  }
+
+  @Test
+  void oneByteMoreThanAFrameHoldsMakesTwoFrames() {
+    a.writeOutbound(Unpooled.wrappedBuffer(new byte[NoiseCodec.MAX_PLAINTEXT + 1]));
+    byte[] wire = drainOutbound(a);
+    assertEquals(2 + 65535 + 2 + 1 + 16, wire.length);
+    b.writeInbound(Unpooled.wrappedBuffer(wire));
+    assertEquals(NoiseCodec.MAX_PLAINTEXT + 1, bSink.bytes().length);
+    assertEquals(2, bSink.reads);
+  }
+
+  @Test
+  void inputAfterAFailureIsReleasedAndDropped() {
+    ByteBuf bad = Unpooled.wrappedBuffer(new byte[] {0, 1});
+    ByteBuf more = Unpooled.wrappedBuffer(encryptAtA("late"));
+    // Both in one read loop: the second arrives while the failed codec is still in the pipeline.
+    b.writeInbound(bad, more);
+    assertEquals(1, bSink.exceptions.size());
+    assertEquals(0, bad.refCnt());
+    assertEquals(0, more.refCnt());
+    assertEquals(0, bSink.bytes().length);
+  }
+
+  @Test
+  void nonByteBufWritesAreRefusedSoNothingBypassesEncryption() {
+    ChannelFuture f = a.writeAndFlush("plaintext string");
+    assertInstanceOf(IllegalArgumentException.class, f.cause());
+    assertEquals(0, drainOutbound(a).length);
+  }
+
+  @Test
+  void anEmptyWriteSendsNoFrame() {
+    ByteBuf empty = Unpooled.buffer(0);
+    ChannelFuture f = a.writeAndFlush(empty);
+    assertTrue(f.isSuccess());
+    assertEquals(0, empty.refCnt());
+    assertEquals(0, drainOutbound(a).length);
+  }
+
+  @Test
+  void anExhaustedSendNonceFailsTheWriteAndClosesTheChannel() {
+    NoiseCodec codec = a.pipeline().get(NoiseCodec.class);
+    CipherState sender = sender(codec);
+    sender.setNonce(CipherState.RESERVED_NONCE);
+    ByteBuf data = Unpooled.copiedBuffer(new byte[] {1});
+    ChannelFuture f = a.writeAndFlush(data);
+    assertInstanceOf(IllegalStateException.class, f.cause());
+    assertEquals(0, data.refCnt());
+    assertFalse(a.isOpen());
+  }
+
+  private static CipherState sender(NoiseCodec codec) {
+    try {
+      var field = NoiseCodec.class.getDeclaredField("sender");
+      field.setAccessible(true);
+      return (CipherState) field.get(codec);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
