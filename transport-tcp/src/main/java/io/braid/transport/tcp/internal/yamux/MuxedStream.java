@@ -1,0 +1,65 @@
+package io.braid.transport.tcp.internal.yamux;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One Yamux stream, with the semantics of {@link io.braid.api.NetStream} minus {@code protocol()} and
+ * {@code connection()}, which the wiring adds when it wraps this into a NetStream.
+ *
+ * <p><b>Ownership:</b> no Netty buffer crosses this interface. {@link #read()} hands out a heap
+ * {@link ByteBuffer} copied from the wire that the caller owns; {@link #write(ByteBuffer)} copies the
+ * caller's remaining bytes at once (the position moves to the limit before it returns), so the
+ * caller may reuse the buffer immediately.
+ *
+ * <p><b>Threads:</b> all methods are thread-safe; work runs on the session's event loop and futures
+ * are completed there, so dependent actions must not block.
+ */
+public interface MuxedStream {
+
+  /** The Yamux stream id (odd when the client opened it, even when the server did). */
+  long id();
+
+  /** Whether this side opened the stream. */
+  boolean isOutbound();
+
+  /**
+   * The next received bytes: a read-only, non-empty buffer; an empty buffer once the remote
+   * half-closed and everything before was read. Fails with {@link io.braid.api.StreamResetException}
+   * after a reset, {@link io.braid.api.ConnectionClosedException} after the session closed.
+   * Reading returns receive-window credit to the remote writer.
+   *
+   * @throws IllegalStateException if a read is already outstanding
+   */
+  CompletableFuture<ByteBuffer> read();
+
+  /**
+   * Queues {@code data}'s remaining bytes after every earlier write; the future completes once they
+   * were sent within the remote's receive window. Fails with {@link io.braid.api.StreamResetException},
+   * {@link IllegalStateException} after {@link #closeWrite()}, or
+   * {@link io.braid.api.ConnectionClosedException}.
+   */
+  CompletableFuture<Void> write(ByteBuffer data);
+
+  /** Sends FIN after every queued write; completes when the FIN was sent. Idempotent. */
+  CompletableFuture<Void> closeWrite();
+
+  /** Sends RST and fails pending and later operations with StreamResetException. Idempotent. */
+  void reset();
+
+  /**
+   * Half-closes and discards what the remote still sends (returning its window credit at once so it
+   * is not stalled). Idempotent, does not block.
+   */
+  void close();
+
+  /** {@code false} once reset or both directions are closed. */
+  boolean isOpen();
+
+  /**
+   * Completes normally when both directions closed in order (FIN both ways), exceptionally with
+   * StreamResetException or ConnectionClosedException; never before the stream stops counting in
+   * the session's stream counts.
+   */
+  CompletableFuture<Void> closeFuture();
+}

@@ -1,0 +1,894 @@
+package io.braid.transport.tcp.internal.yamux;
+
+import static io.braid.transport.tcp.internal.yamux.YamuxFrame.FLAG_ACK;
+import static io.braid.transport.tcp.internal.yamux.YamuxFrame.FLAG_FIN;
+import static io.braid.transport.tcp.internal.yamux.YamuxFrame.FLAG_RST;
+import static io.braid.transport.tcp.internal.yamux.YamuxFrame.FLAG_SYN;
+import static io.braid.transport.tcp.internal.yamux.YamuxFrame.GO_AWAY_NORMAL;
+import static io.braid.transport.tcp.internal.yamux.YamuxFrame.MAX_U32;
+import static io.braid.transport.tcp.internal.yamux.YamuxFrame.TYPE_DATA;
+import static io.braid.transport.tcp.internal.yamux.YamuxFrame.TYPE_GO_AWAY;
+import static io.braid.transport.tcp.internal.yamux.YamuxFrame.TYPE_PING;
+import static io.braid.transport.tcp.internal.yamux.YamuxFrame.TYPE_WINDOW_UPDATE;
+
+import io.braid.api.ConnectionClosedException;
+import io.braid.api.ConnectionTimeoutException;
+import io.braid.api.LimitExceededException;
+import io.braid.api.StreamResetException;
+import io.braid.transport.tcp.internal.yamux.YamuxFrame.Header;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Yamux session (libp2p/specs yamux, hashicorp/yamux spec.md) as the last inbound handler of a
+ * (secured) channel. The client opens odd stream ids, the server even ones.
+ *
+ * <h2>Design note</h2>
+ * All session and stream state lives on the channel's event loop; public methods of the session and
+ * of its streams hop there ({@link #runOnLoop}) and complete their futures there. Frames are parsed in
+ * place from the decoder's cumulation: a Data header is validated (frame size cap, receive window)
+ * <em>before</em> its body is awaited, and body bytes are copied into the stream's receive queue as
+ * they arrive, so the cumulation never holds more than one socket read and a header announcing a
+ * huge body is refused at once. The receive queue is bounded by the window we granted.
+ *
+ * <p>Receive windows start at 256 KiB. When the reader has consumed half a window a WindowUpdate
+ * returns the credit; as in go-yamux, if the previous update was less than 4 RTT ago the window is
+ * doubled first (up to {@link YamuxConfig#maxStreamWindow()}). The RTT is that of the last keepalive
+ * ping (one is sent when the session starts); with keepalive disabled there is no RTT and no tuning.
+ *
+ * <p>Errors: a protocol violation (bad version or type, data beyond the window, window credit above
+ * 2^32-1, a SYN for a live or already used id, a SYN with our parity or id 0, a Data frame for an
+ * unknown stream above the frame size cap) sends GoAway(protocol error) and closes the channel; every
+ * stream then fails with {@link ConnectionClosedException} whose cause is the
+ * {@link YamuxProtocolException}. Nothing is thrown out of the handler. Inbound SYNs beyond
+ * {@link YamuxConfig#maxInboundStreams()} or after our GoAway get RST; Data after the remote's FIN resets
+ * that stream only.
+ *
+ * <h2>Ownership</h2>
+ * The session consumes and releases every inbound {@link ByteBuf} (through {@link ByteToMessageDecoder});
+ * it passes nothing on. The buffers it writes are released by the channel. Stream data crosses the API
+ * as heap {@link ByteBuffer} copies.
+ */
+public final class YamuxSession extends ByteToMessageDecoder {
+
+  private static final Logger log = LoggerFactory.getLogger(YamuxSession.class);
+  private static final ByteBuffer EOF = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+  private final boolean client;
+  private final YamuxConfig config;
+  private final MuxedStreamListener listener;
+
+  private volatile ChannelHandlerContext ctx;
+  private volatile EventExecutor executor;
+
+  private final Map<Long, YamuxStream> streams = new HashMap<>();
+  private volatile int inboundCount;
+  private volatile int outboundCount;
+  private long nextStreamId;
+  private long lastRemoteId;
+  private int unacked;
+  private final ArrayDeque<CompletableFuture<MuxedStream>> pendingOpens = new ArrayDeque<>();
+  private boolean localGoAway;
+  private volatile boolean remoteGoAway;
+  private volatile boolean closed;
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  // Frame parsing state: inside a Data body, or skipping the body of a frame nobody wants.
+  private YamuxStream bodyTarget;
+  private long bodyRemaining;
+  private int bodyFlags;
+  private long discardRemaining;
+
+  // Keepalive and RTT.
+  private boolean started;
+  private long nextPingId;
+  private long outstandingPing = -1;
+  private long pingSentAt;
+  private ScheduledFuture<?> pingTimeout;
+  private ScheduledFuture<?> nextKeepAlive;
+  private volatile long rttNanos;
+  private int pendingPongs;
+  private volatile long droppedPings;
+
+  private boolean needFlush;
+
+  /**
+   * @param client whether this side dialled the connection (it then opens odd stream ids)
+   * @param config limits and timers
+   * @param listener told about every accepted inbound stream, on the event loop
+   */
+  public YamuxSession(boolean client, YamuxConfig config, MuxedStreamListener listener) {
+    this.client = client;
+    this.config = Objects.requireNonNull(config, "config");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.nextStreamId = client ? 1 : 2;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Public API (thread-safe)
+
+  /**
+   * Opens an outbound stream: sends WindowUpdate|SYN and completes with the stream at once (data may be
+   * written before the remote's ACK, within the initial 256 KiB window). While
+   * {@link YamuxConfig#maxAckBacklog()} streams wait for their ACK the open waits; when
+   * {@link YamuxConfig#maxPendingOpens()} opens already wait it fails with
+   * {@link LimitExceededException}. Fails with {@link ConnectionClosedException} once the session is
+   * closed or either side sent GoAway.
+   */
+  public CompletableFuture<MuxedStream> openStream() {
+    CompletableFuture<MuxedStream> f = new CompletableFuture<>();
+    runOnLoop(() -> doOpen(f), f, null);
+    return f;
+  }
+
+  /** Streams not yet fully closed or reset (exact; counted on the event loop). */
+  public int streamCount() {
+    return inboundCount + outboundCount;
+  }
+
+  public int inboundStreamCount() {
+    return inboundCount;
+  }
+
+  public int outboundStreamCount() {
+    return outboundCount;
+  }
+
+  /** Whether the session still runs (not closed, not failed). */
+  public boolean isOpen() {
+    return !closed;
+  }
+
+  /** Whether the remote sent GoAway(normal): no new outbound streams, existing ones go on. */
+  public boolean isRemoteGoingAway() {
+    return remoteGoAway;
+  }
+
+  /** The last measured ping round trip, or {@code null} before the first pong. */
+  public Duration rtt() {
+    long r = rttNanos;
+    return r == 0 ? null : Duration.ofNanos(r);
+  }
+
+  /** Pings left unanswered by the flood guard. */
+  public long droppedPings() {
+    return droppedPings;
+  }
+
+  /**
+   * Completes normally when the session was closed in order (locally, by the remote closing the
+   * connection, or by the remote's GoAway followed by close), exceptionally with a
+   * {@link YamuxProtocolException}, a {@link ConnectionTimeoutException} (keepalive) or a
+   * {@link ConnectionClosedException} (remote GoAway with an error code, connection failure).
+   */
+  public CompletableFuture<Void> closeFuture() {
+    return closeFuture;
+  }
+
+  /** Sends GoAway(normal): inbound SYNs are refused from now on; existing streams go on. */
+  public void goAway() {
+    runOnLoop(() -> {
+      if (!closed && !localGoAway) {
+        localGoAway = true;
+        writeFrame(TYPE_GO_AWAY, 0, 0, GO_AWAY_NORMAL);
+        failPendingOpens(new ConnectionClosedException("yamux session is going away"));
+        flush();
+      }
+    }, null, null);
+  }
+
+  /** Sends GoAway(normal) and closes the channel; open streams fail. Idempotent. */
+  public void close() {
+    runOnLoop(() -> {
+      if (closed) {
+        return;
+      }
+      if (!localGoAway) {
+        localGoAway = true;
+        writeFrame(TYPE_GO_AWAY, 0, 0, GO_AWAY_NORMAL);
+      }
+      flush();
+      terminate(null, new ConnectionClosedException("yamux session closed locally"));
+    }, null, null);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Netty callbacks
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    this.executor = ctx.executor();
+    super.handlerAdded(ctx);
+    if (ctx.channel().isActive()) {
+      start();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    start();
+    super.channelActive(ctx);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    try {
+      process(in);
+    } catch (YamuxProtocolException e) {
+      in.skipBytes(in.readableBytes());
+      fail(e);
+    } catch (RuntimeException e) {
+      // A bug of ours or a throwing callback: never let it escape the handler.
+      in.skipBytes(in.readableBytes());
+      YamuxProtocolException internal =
+          new YamuxProtocolException("internal error: " + e, YamuxFrame.GO_AWAY_INTERNAL_ERROR);
+      internal.initCause(e);
+      fail(internal);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    flush();
+    super.channelReadComplete(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    super.channelInactive(ctx);
+    terminate(null, new ConnectionClosedException("connection closed"));
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    terminate(null, new ConnectionClosedException("yamux session removed from the pipeline"));
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Consumed here: the session is the end of the pipeline for the connection's bytes.
+    log.debug("yamux connection failed", cause);
+    terminate(new ConnectionClosedException("connection failed: " + cause, cause),
+        new ConnectionClosedException("connection failed: " + cause, cause));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Frame processing (event loop)
+
+  private void process(ByteBuf in) {
+    while (true) {
+      if (closed) {
+        in.skipBytes(in.readableBytes());
+        return;
+      }
+      if (discardRemaining > 0) {
+        int n = (int) Math.min(discardRemaining, in.readableBytes());
+        in.skipBytes(n);
+        discardRemaining -= n;
+        if (discardRemaining > 0) {
+          return;
+        }
+        continue;
+      }
+      if (bodyTarget != null) {
+        int n = (int) Math.min(bodyRemaining, in.readableBytes());
+        if (n == 0) {
+          return;
+        }
+        YamuxStream s = bodyTarget;
+        bodyRemaining -= n;
+        deliver(s, in, n);
+        if (bodyRemaining == 0) {
+          bodyTarget = null;
+          finishData(s, bodyFlags);
+        }
+        continue;
+      }
+      Header h = YamuxFrame.decodeHeader(in);
+      if (h == null) {
+        return;
+      }
+      switch (h.type()) {
+        case TYPE_PING -> onPing(h);
+        case TYPE_GO_AWAY -> onGoAway(h);
+        default -> onStreamFrame(h);
+      }
+    }
+  }
+
+  private void onStreamFrame(Header h) {
+    long id = h.streamId();
+    boolean data = h.type() == TYPE_DATA;
+    long len = h.length();
+    if (data && len > config.maxFrameSize()) {
+      throw new YamuxProtocolException("data frame of " + len + " bytes on stream " + id
+          + " exceeds the frame size cap of " + config.maxFrameSize());
+    }
+    YamuxStream s = h.has(FLAG_SYN) ? acceptInbound(id) : streams.get(id);
+    if (s == null || s.removed) {
+      // Unknown, refused or finished stream: frames in flight are normal; skip the payload.
+      if (data) {
+        discardRemaining = len;
+      }
+      return;
+    }
+    if (h.has(FLAG_ACK)) {
+      onAck(s);
+    }
+    if (h.has(FLAG_RST)) {
+      finish(s, new StreamResetException("yamux stream " + id + " reset by the remote side"));
+      if (data) {
+        discardRemaining = len;
+      }
+      return;
+    }
+    if (data) {
+      if (len > s.recvCredit) {
+        throw new YamuxProtocolException("stream " + id + " sent a " + len
+            + " byte data frame beyond its receive window of " + s.recvCredit);
+      }
+      if (s.remoteClosed && len > 0) {
+        // Stream-level error: the other streams go on.
+        resetLocally(s, "yamux stream " + id + " received data after the remote's FIN");
+        discardRemaining = len;
+        return;
+      }
+      if (len > 0) {
+        bodyTarget = s;
+        bodyRemaining = len;
+        bodyFlags = h.flags();
+        return;
+      }
+      finishData(s, h.flags());
+    } else {
+      long window = s.sendWindow + len;
+      if (window > MAX_U32) {
+        throw new YamuxProtocolException("window update of " + len + " on stream " + id
+            + " overflows the 2^32-1 send window (was " + s.sendWindow + ")");
+      }
+      s.sendWindow = window;
+      if (h.has(FLAG_FIN)) {
+        remoteFin(s);
+      }
+      if (len > 0) {
+        flushWrites(s);
+      }
+    }
+  }
+
+  private YamuxStream acceptInbound(long id) {
+    if (id == 0) {
+      throw new YamuxProtocolException("SYN on stream id 0");
+    }
+    boolean remoteParity = client ? id % 2 == 0 : id % 2 == 1;
+    if (!remoteParity) {
+      throw new YamuxProtocolException("SYN for stream " + id + " with this side's id parity");
+    }
+    if (streams.containsKey(id)) {
+      throw new YamuxProtocolException("duplicate SYN for live stream " + id);
+    }
+    if (id <= lastRemoteId) {
+      // Every implementation allocates ids in increasing order; a smaller id is a reused one.
+      throw new YamuxProtocolException(
+          "stream id " + id + " reused (last opened by the remote was " + lastRemoteId + ")");
+    }
+    lastRemoteId = id;
+    if (localGoAway || inboundCount >= config.maxInboundStreams()) {
+      writeFrame(TYPE_WINDOW_UPDATE, FLAG_RST, id, 0);
+      return null;
+    }
+    YamuxStream s = new YamuxStream(this, id, false, now());
+    streams.put(id, s);
+    inboundCount++;
+    writeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK, id, 0);
+    try {
+      listener.onInboundStream(s);
+    } catch (RuntimeException e) {
+      log.warn("inbound stream listener failed; resetting yamux stream {}", id, e);
+      resetLocally(s, "yamux stream " + id + " reset: the inbound stream listener failed");
+    }
+    return s;
+  }
+
+  private void deliver(YamuxStream s, ByteBuf in, int n) {
+    s.recvCredit -= n;
+    if (s.failure != null || s.removed) {
+      in.skipBytes(n);
+      return;
+    }
+    if (s.discardInbound) {
+      in.skipBytes(n);
+      maybeSendWindowUpdate(s);
+      return;
+    }
+    byte[] copy = new byte[n];
+    in.readBytes(copy);
+    s.recvQueue.add(ByteBuffer.wrap(copy));
+    s.recvBuffered += n;
+    serviceRead(s);
+  }
+
+  private void finishData(YamuxStream s, int flags) {
+    if ((flags & FLAG_FIN) != 0) {
+      remoteFin(s);
+    }
+  }
+
+  private void onAck(YamuxStream s) {
+    if (s.outbound && !s.acked) {
+      s.acked = true;
+      unacked--;
+      admitPendingOpens();
+    }
+  }
+
+  private void remoteFin(YamuxStream s) {
+    if (s.remoteClosed || s.failure != null) {
+      return;
+    }
+    s.remoteClosed = true;
+    serviceRead(s);
+    maybeFinishOrderly(s);
+  }
+
+  private void onPing(Header h) {
+    if (h.has(FLAG_SYN)) {
+      if (pendingPongs >= config.maxPendingPongs()) {
+        droppedPings++;
+        return;
+      }
+      pendingPongs++;
+      ByteBuf b = ctx.alloc().buffer(YamuxFrame.HEADER_LENGTH);
+      YamuxFrame.encodeHeader(b, TYPE_PING, FLAG_ACK, 0, h.length());
+      ctx.write(b).addListener(f -> pendingPongs--);
+      needFlush = true;
+    } else if (h.has(FLAG_ACK) && h.length() == outstandingPing) {
+      rttNanos = Math.max(1, now() - pingSentAt);
+      outstandingPing = -1;
+      cancel(pingTimeout);
+      pingTimeout = null;
+      scheduleKeepAlive();
+    }
+  }
+
+  private void onGoAway(Header h) {
+    long code = h.length();
+    if (code == GO_AWAY_NORMAL) {
+      remoteGoAway = true;
+      failPendingOpens(new ConnectionClosedException("remote sent GoAway: no new streams"));
+    } else {
+      ConnectionClosedException e =
+          new ConnectionClosedException("remote sent GoAway with error code " + code);
+      terminate(e, e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Stream operations (event loop), called by YamuxStream
+
+  void streamRead(YamuxStream s, CompletableFuture<ByteBuffer> f) {
+    s.pendingRead = f;
+    serviceRead(s);
+    flush();
+  }
+
+  void streamWrite(YamuxStream s, byte[] data, CompletableFuture<Void> f) {
+    if (s.failure != null) {
+      f.completeExceptionally(s.failure);
+      return;
+    }
+    if (s.finQueued) {
+      f.completeExceptionally(
+          new IllegalStateException("yamux stream " + s.id + " is closed for writing"));
+      return;
+    }
+    s.pendingWrites.add(new YamuxStream.PendingWrite(data, f));
+    flushWrites(s);
+    flush();
+  }
+
+  void streamCloseWrite(YamuxStream s, CompletableFuture<Void> f) {
+    if (s.finQueued) {
+      s.finFuture.whenComplete((v, e) -> {
+        if (e == null) {
+          f.complete(null);
+        } else {
+          f.completeExceptionally(e);
+        }
+      });
+      return;
+    }
+    if (s.failure != null) {
+      f.completeExceptionally(s.failure);
+      return;
+    }
+    s.finQueued = true;
+    s.finFuture = f;
+    s.pendingWrites.add(new YamuxStream.PendingWrite(null, f));
+    flushWrites(s);
+    flush();
+  }
+
+  void streamReset(YamuxStream s) {
+    resetLocally(s, "yamux stream " + s.id + " reset locally");
+    flush();
+  }
+
+  void streamClose(YamuxStream s) {
+    s.discardInbound = true;
+    s.recvQueue.clear();
+    s.recvBuffered = 0;
+    if (s.failure == null && !s.removed) {
+      serviceRead(s);
+      if (!s.finQueued) {
+        streamCloseWrite(s, new CompletableFuture<>());
+      }
+      maybeSendWindowUpdate(s);
+    }
+    flush();
+  }
+
+  private void resetLocally(YamuxStream s, String why) {
+    if (s.failure != null || s.removed) {
+      return;
+    }
+    writeFrame(TYPE_WINDOW_UPDATE, FLAG_RST, s.id, 0);
+    finish(s, new StreamResetException(why));
+  }
+
+  private void serviceRead(YamuxStream s) {
+    CompletableFuture<ByteBuffer> f = s.pendingRead;
+    if (f == null) {
+      return;
+    }
+    ByteBuffer result;
+    if (s.failure != null) {
+      s.pendingRead = null;
+      s.readOutstanding.set(false);
+      f.completeExceptionally(s.failure);
+      return;
+    }
+    if (!s.recvQueue.isEmpty()) {
+      result = s.recvQueue.poll();
+      s.recvBuffered -= result.remaining();
+      maybeSendWindowUpdate(s);
+    } else if (s.remoteClosed || s.discardInbound) {
+      result = EOF;
+    } else {
+      return;
+    }
+    s.pendingRead = null;
+    s.readOutstanding.set(false);
+    f.complete(result.asReadOnlyBuffer());
+  }
+
+  private void maybeSendWindowUpdate(YamuxStream s) {
+    if (s.removed || s.failure != null || s.remoteClosed || closed) {
+      return;
+    }
+    long delta = s.recvWindow - s.recvBuffered - s.recvCredit;
+    if (delta < s.recvWindow / 2) {
+      return;
+    }
+    long now = now();
+    long rtt = rttNanos;
+    if (rtt > 0 && now - s.epochStart < 4 * rtt && s.recvWindow < config.maxStreamWindow()) {
+      // The reader drains faster than a window per few round trips: the window limits throughput.
+      s.recvWindow = Math.min(s.recvWindow * 2, config.maxStreamWindow());
+      delta = s.recvWindow - s.recvBuffered - s.recvCredit;
+    }
+    s.epochStart = now;
+    s.recvCredit += delta;
+    writeFrame(TYPE_WINDOW_UPDATE, 0, s.id, delta);
+  }
+
+  private void flushWrites(YamuxStream s) {
+    while (s.failure == null && !s.pendingWrites.isEmpty()) {
+      YamuxStream.PendingWrite w = s.pendingWrites.peek();
+      if (w.data == null) {
+        s.pendingWrites.poll();
+        writeFrame(TYPE_WINDOW_UPDATE, FLAG_FIN, s.id, 0);
+        s.localClosed = true;
+        w.future.complete(null);
+        maybeFinishOrderly(s);
+        return;
+      }
+      int remaining = w.data.length - w.offset;
+      if (remaining > 0) {
+        if (s.sendWindow == 0) {
+          return;
+        }
+        int n = (int) Math.min(Math.min(remaining, s.sendWindow), config.maxSendFrame());
+        ByteBuf b = ctx.alloc().buffer(YamuxFrame.HEADER_LENGTH + n);
+        YamuxFrame.encodeHeader(b, TYPE_DATA, 0, s.id, n);
+        b.writeBytes(w.data, w.offset, n);
+        ctx.write(b);
+        needFlush = true;
+        w.offset += n;
+        s.sendWindow -= n;
+        if (w.offset < w.data.length) {
+          continue;
+        }
+      }
+      s.pendingWrites.poll();
+      w.future.complete(null);
+    }
+  }
+
+  private void maybeFinishOrderly(YamuxStream s) {
+    if (s.localClosed && s.remoteClosed && !s.removed && s.failure == null) {
+      remove(s);
+      s.open = false;
+      s.closeFuture.complete(null);
+    }
+  }
+
+  /** Ends a stream abnormally: every pending and later operation fails with {@code cause}. */
+  private void finish(YamuxStream s, Throwable cause) {
+    if (s.failure != null || s.removed) {
+      return;
+    }
+    s.failure = cause;
+    s.open = false;
+    remove(s);
+    s.recvQueue.clear();
+    s.recvBuffered = 0;
+    if (bodyTarget == s) {
+      bodyTarget = null;
+      discardRemaining = bodyRemaining;
+      bodyRemaining = 0;
+    }
+    List<YamuxStream.PendingWrite> writes = new ArrayList<>(s.pendingWrites);
+    s.pendingWrites.clear();
+    serviceRead(s);
+    for (YamuxStream.PendingWrite w : writes) {
+      w.future.completeExceptionally(cause);
+    }
+    s.closeFuture.completeExceptionally(cause);
+  }
+
+  private void remove(YamuxStream s) {
+    if (s.removed) {
+      return;
+    }
+    s.removed = true;
+    streams.remove(s.id);
+    if (s.outbound) {
+      outboundCount--;
+      if (!s.acked) {
+        s.acked = true;
+        unacked--;
+        admitPendingOpens();
+      }
+    } else {
+      inboundCount--;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Opening
+
+  private void doOpen(CompletableFuture<MuxedStream> f) {
+    if (closed) {
+      f.completeExceptionally(new ConnectionClosedException("yamux session is closed"));
+    } else if (remoteGoAway) {
+      f.completeExceptionally(new ConnectionClosedException("remote sent GoAway: no new streams"));
+    } else if (localGoAway) {
+      f.completeExceptionally(new ConnectionClosedException("yamux session is going away"));
+    } else if (unacked >= config.maxAckBacklog() || !pendingOpens.isEmpty()) {
+      if (pendingOpens.size() >= config.maxPendingOpens()) {
+        f.completeExceptionally(new LimitExceededException("yamux pending stream opens",
+            config.maxPendingOpens(), "too many streams wait for the ACK backlog"));
+      } else {
+        pendingOpens.add(f);
+      }
+    } else {
+      openNow(f);
+    }
+    flush();
+  }
+
+  private void openNow(CompletableFuture<MuxedStream> f) {
+    if (f.isDone()) {
+      return; // cancelled by the caller while waiting
+    }
+    if (nextStreamId > MAX_U32) {
+      f.completeExceptionally(
+          new LimitExceededException("yamux stream ids", MAX_U32, "stream ids exhausted"));
+      return;
+    }
+    long id = nextStreamId;
+    nextStreamId += 2;
+    YamuxStream s = new YamuxStream(this, id, true, now());
+    streams.put(id, s);
+    outboundCount++;
+    unacked++;
+    writeFrame(TYPE_WINDOW_UPDATE, FLAG_SYN, id, 0);
+    f.complete(s);
+  }
+
+  private void admitPendingOpens() {
+    while (!closed && !remoteGoAway && !localGoAway && unacked < config.maxAckBacklog()
+        && !pendingOpens.isEmpty()) {
+      openNow(pendingOpens.poll());
+    }
+  }
+
+  private void failPendingOpens(Throwable cause) {
+    while (!pendingOpens.isEmpty()) {
+      pendingOpens.poll().completeExceptionally(cause);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Keepalive
+
+  private void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    if (!config.keepAliveInterval().isZero()) {
+      sendPing();
+    }
+  }
+
+  private void sendPing() {
+    nextKeepAlive = null;
+    if (closed || outstandingPing != -1) {
+      return;
+    }
+    long id = nextPingId;
+    nextPingId = (nextPingId + 1) & MAX_U32;
+    outstandingPing = id;
+    pingSentAt = now();
+    writeFrame(TYPE_PING, FLAG_SYN, 0, id);
+    flush();
+    pingTimeout = executor.schedule(() -> {
+      if (!closed && outstandingPing == id) {
+        ConnectionTimeoutException e =
+            new ConnectionTimeoutException("yamux keepalive ping", config.keepAliveTimeout());
+        terminate(e, new ConnectionClosedException("yamux keepalive ping timed out", e));
+      }
+    }, config.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void scheduleKeepAlive() {
+    if (!closed && nextKeepAlive == null && !config.keepAliveInterval().isZero()) {
+      nextKeepAlive = executor.schedule(this::sendPing, config.keepAliveInterval().toNanos(),
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Closing
+
+  private void fail(YamuxProtocolException e) {
+    if (closed) {
+      return;
+    }
+    log.debug("yamux protocol error, closing the session: {}", e.getMessage());
+    writeFrame(TYPE_GO_AWAY, 0, 0, e.goAwayCode());
+    flush();
+    terminate(e, new ConnectionClosedException("yamux protocol error: " + e.getMessage(), e));
+  }
+
+  /**
+   * Closes the session once: fails every stream with {@code streamCause}, completes the close future
+   * (normally when {@code sessionCause} is null) and closes the channel.
+   */
+  private void terminate(Throwable sessionCause, Throwable streamCause) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    cancel(pingTimeout);
+    cancel(nextKeepAlive);
+    bodyTarget = null;
+    for (YamuxStream s : new ArrayList<>(streams.values())) {
+      finish(s, streamCause);
+    }
+    failPendingOpens(streamCause);
+    if (sessionCause == null) {
+      closeFuture.complete(null);
+    } else {
+      closeFuture.completeExceptionally(sessionCause);
+    }
+    ChannelHandlerContext c = ctx;
+    if (c != null && c.channel().isOpen()) {
+      c.close();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  /**
+   * Runs {@code task} on the event loop (inline when already there). If the loop is gone, fails
+   * {@code failOnReject} with ConnectionClosedException and clears {@code flagOnReject}.
+   */
+  void runOnLoop(Runnable task, CompletableFuture<?> failOnReject, AtomicBoolean flagOnReject) {
+    EventExecutor ex = executor;
+    if (ex == null) {
+      if (flagOnReject != null) {
+        flagOnReject.set(false);
+      }
+      if (failOnReject != null) {
+        failOnReject.completeExceptionally(
+            new IllegalStateException("yamux session is not in a pipeline yet"));
+      }
+      return;
+    }
+    Runnable guarded = () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.error("yamux session failed internally", e);
+        YamuxProtocolException internal =
+            new YamuxProtocolException("internal error: " + e, YamuxFrame.GO_AWAY_INTERNAL_ERROR);
+        internal.initCause(e);
+        fail(internal);
+        if (failOnReject != null) {
+          failOnReject.completeExceptionally(e);
+        }
+      }
+    };
+    if (ex.inEventLoop()) {
+      guarded.run();
+      return;
+    }
+    try {
+      ex.execute(guarded);
+    } catch (RejectedExecutionException e) {
+      if (flagOnReject != null) {
+        flagOnReject.set(false);
+      }
+      if (failOnReject != null) {
+        failOnReject.completeExceptionally(
+            new ConnectionClosedException("yamux session's event loop is shut down", e));
+      }
+    }
+  }
+
+  private void writeFrame(int type, int flags, long streamId, long length) {
+    ByteBuf b = ctx.alloc().buffer(YamuxFrame.HEADER_LENGTH);
+    YamuxFrame.encodeHeader(b, type, flags, streamId, length);
+    ctx.write(b);
+    needFlush = true;
+  }
+
+  private void flush() {
+    if (needFlush) {
+      needFlush = false;
+      ctx.flush();
+    }
+  }
+
+  private long now() {
+    return executor.ticker().nanoTime();
+  }
+
+  private static void cancel(ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.braid.transport.tcp.internal.yamux;
+
+import io.braid.api.StreamResetException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One stream of a {@link YamuxSession}. Public methods hop to the session's event loop; every field
+ * below except the volatile/atomic ones is touched only there.
+ *
+ * <p>Receive side: {@code recvCredit} is what the remote may still send (granted minus received),
+ * {@code recvBuffered} what arrived but was not read; {@code recvWindow} (their bound) starts at
+ * 256 KiB and is auto-tuned up to the config's maximum (see {@link YamuxSession}). Send side:
+ * {@code sendWindow} is the remote's credit, never exceeded; writes wait in {@code pendingWrites}.
+ */
+final class YamuxStream implements MuxedStream {
+
+  /** A queued write (data != null) or the FIN marker (data == null). */
+  static final class PendingWrite {
+    final byte[] data;
+    int offset;
+    final CompletableFuture<Void> future;
+
+    PendingWrite(byte[] data, CompletableFuture<Void> future) {
+      this.data = data;
+      this.future = future;
+    }
+  }
+
+  final YamuxSession session;
+  final long id;
+  final boolean outbound;
+
+  // receive side (event loop only)
+  final ArrayDeque<ByteBuffer> recvQueue = new ArrayDeque<>();
+  long recvBuffered;
+  long recvCredit = YamuxFrame.INITIAL_WINDOW;
+  long recvWindow = YamuxFrame.INITIAL_WINDOW;
+  long epochStart;
+  boolean remoteClosed;
+  boolean discardInbound;
+  CompletableFuture<ByteBuffer> pendingRead;
+  final AtomicBoolean readOutstanding = new AtomicBoolean();
+
+  // send side (event loop only)
+  long sendWindow = YamuxFrame.INITIAL_WINDOW;
+  final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+  boolean finQueued;
+  boolean localClosed;
+  CompletableFuture<Void> finFuture;
+  boolean acked;
+
+  /** Set once when the stream ends; the reason later operations fail with. */
+  Throwable failure;
+  volatile boolean open = true;
+  boolean removed;
+  final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  YamuxStream(YamuxSession session, long id, boolean outbound, long now) {
+    this.session = session;
+    this.id = id;
+    this.outbound = outbound;
+    this.epochStart = now;
+    this.acked = !outbound;
+  }
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public boolean isOutbound() {
+    return outbound;
+  }
+
+  @Override
+  public CompletableFuture<ByteBuffer> read() {
+    if (!readOutstanding.compareAndSet(false, true)) {
+      throw new IllegalStateException("a read is already outstanding on yamux stream " + id);
+    }
+    CompletableFuture<ByteBuffer> f = new CompletableFuture<>();
+    session.runOnLoop(() -> session.streamRead(this, f), f, readOutstanding);
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Void> write(ByteBuffer data) {
+    byte[] copy = new byte[data.remaining()];
+    data.get(copy);
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    session.runOnLoop(() -> session.streamWrite(this, copy, f), f, null);
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeWrite() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    session.runOnLoop(() -> session.streamCloseWrite(this, f), f, null);
+    return f;
+  }
+
+  @Override
+  public void reset() {
+    session.runOnLoop(() -> session.streamReset(this), null, null);
+  }
+
+  @Override
+  public void close() {
+    session.runOnLoop(() -> session.streamClose(this), null, null);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeFuture() {
+    return closeFuture;
+  }
+
+  boolean isReset() {
+    return failure instanceof StreamResetException;
+  }
+
+  @Override
+  public String toString() {
+    return "YamuxStream{id=" + id + (outbound ? ", outbound" : ", inbound") + (open ? "" : ", closed")
+        + "}";
+  }
+}
