@@ -1,0 +1,485 @@
+package io.braid.transport.tcp;
+
+import io.braid.api.Direction;
+import io.braid.api.InboundConnectionHandler;
+import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
+import io.braid.api.PeerId;
+import io.braid.api.PeerIdMismatchException;
+import io.braid.api.StreamHandler;
+import io.braid.api.StreamRouter;
+import io.braid.api.Transport;
+import io.braid.api.TransportContext;
+import io.braid.api.TransportException;
+import io.braid.api.TransportListener;
+import io.braid.transport.tcp.internal.conn.Addresses;
+import io.braid.transport.tcp.internal.conn.TcpConn;
+import io.braid.transport.tcp.internal.conn.Upgrader;
+import io.braid.transport.tcp.internal.protocols.Identify;
+import io.braid.transport.tcp.internal.protocols.Ping;
+import io.braid.transport.tcp.internal.yamux.YamuxConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The libp2p TCP transport: dials and listens on {@code /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>} (optionally
+ * ending in {@code /p2p/<id>}) and upgrades each connection with multistream-select, Noise and Yamux.
+ *
+ * <h2>Threads</h2>
+ * One Netty event loop group per transport (epoll where {@link Epoll#isAvailable()} and not disabled, NIO
+ * otherwise), shut down by {@link #close()}. Every future of this transport and of its connections and
+ * streams completes on one of its event loops, and {@link InboundConnectionHandler} and
+ * {@link StreamHandler} callbacks run there: they must not block. Resolving a {@code dns*} address runs on
+ * the common {@link java.util.concurrent.ForkJoinPool}. All methods are thread-safe.
+ *
+ * <h2>Inbound streams</h2>
+ * Protocols are looked up in the context's {@link StreamRouter} first, then among the transport's built-in
+ * handlers, {@value Ping#PROTOCOL} and {@value Identify#PROTOCOL}: an application (or the swarm) may serve
+ * either itself, and the built-ins answer when it does not. Identify announces only the built-in protocols
+ * (a {@link StreamRouter} cannot be enumerated) and the transport's current listen addresses.
+ *
+ * <h2>Identify</h2>
+ * {@link #identify(NetConn)} runs identify on a connection at most once and caches the answer. With
+ * {@link Builder#identifyOnConnect(boolean)} it starts on every outbound connection as soon as it is
+ * established; that is off by default, because the identify stream then counts in both ends'
+ * {@link NetConn#streamCount()} for a moment, which a caller (or the testkit) that expects a fresh
+ * connection to have no stream would see.
+ */
+public final class TcpTransport implements Transport {
+  private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
+
+  private final TransportContext context;
+  private final boolean identifyOnConnect;
+  private final EventLoopGroup group;
+  private final Class<? extends Channel> channelType;
+  private final Class<? extends ServerChannel> serverChannelType;
+  private final Upgrader upgrader;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+  private final Set<TcpConn> connections = ConcurrentHashMap.newKeySet();
+  private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
+
+  /** A transport with the defaults: native epoll when available, no identify on connect. */
+  public TcpTransport(TransportContext context) {
+    this(builder(context));
+  }
+
+  private TcpTransport(Builder b) {
+    this.context = b.context;
+    this.identifyOnConnect = b.identifyOnConnect;
+    boolean epoll = b.nativeTransport && epollAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.group = new MultiThreadIoEventLoopGroup(b.threads, io);
+    this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    this.serverChannelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Map<String, StreamHandler> builtIns = Map.of(
+        Ping.PROTOCOL, Ping.responder(),
+        Identify.PROTOCOL, Identify.responder(context.identity(), this::listenAddresses,
+            List.of(Identify.PROTOCOL, Ping.PROTOCOL)));
+    StreamRouter user = context.streamRouter();
+    StreamRouter router = protocol -> user.handlerFor(protocol).or(() -> Optional.ofNullable(builtIns.get(protocol)));
+    this.upgrader = new Upgrader(context.identity(), router, context.handshakeTimeout(), b.yamuxConfig);
+  }
+
+  /** A builder for a transport of the node that {@code context} describes. */
+  public static Builder builder(TransportContext context) {
+    return new Builder(context);
+  }
+
+  /** Whether the native epoll transport can run in this JVM. */
+  public static boolean epollAvailable() {
+    try {
+      return Epoll.isAvailable();
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  /** Whether this transport uses native epoll (else NIO). */
+  public boolean usesEpoll() {
+    return channelType == EpollSocketChannel.class;
+  }
+
+  @Override
+  public boolean supports(Multiaddr address) {
+    return address != null && Addresses.parse(address).isPresent();
+  }
+
+  @Override
+  public CompletableFuture<NetConn> dial(Multiaddr address, PeerId expectedPeer) {
+    Objects.requireNonNull(expectedPeer, "expectedPeer");
+    Addresses.Target target = Addresses.parse(Objects.requireNonNull(address, "address"))
+        .orElseThrow(() -> new IllegalArgumentException("not a TCP multiaddr: " + address));
+    CompletableFuture<NetConn> result = new CompletableFuture<>();
+    Optional<PeerId> inAddress = address.peerId();
+    if (inAddress.isPresent() && !inAddress.get().equals(expectedPeer)) {
+      result.completeExceptionally(new PeerIdMismatchException(expectedPeer, inAddress.get()));
+      return result;
+    }
+    if (closed.get()) {
+      result.completeExceptionally(new TransportException("the TCP transport is closed"));
+      return result;
+    }
+    Multiaddr remote = address.withoutPeerId();
+    socketAddress(target).whenComplete((socket, error) -> {
+      if (error != null) {
+        result.completeExceptionally(new TransportException("cannot resolve " + address + ": " + error, error));
+      } else if (!result.isDone()) {
+        connect(socket, remote, expectedPeer, result);
+      }
+    });
+    return result;
+  }
+
+  private void connect(InetSocketAddress socket, Multiaddr remote, PeerId expectedPeer,
+      CompletableFuture<NetConn> result) {
+    ChannelFuture connecting;
+    try {
+      connecting = new Bootstrap()
+          .group(group)
+          .channel(channelType)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+              (int) Math.min(Integer.MAX_VALUE, context.handshakeTimeout().toMillis()))
+          .handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              track(ch);
+            }
+          })
+          .connect(socket);
+    } catch (RuntimeException e) {
+      // The group was shut down under us.
+      result.completeExceptionally(new TransportException("the TCP transport is closed", e));
+      return;
+    }
+    // Cancelling (or failing) the dial releases the socket.
+    result.whenComplete((c, e) -> {
+      if (e != null) {
+        connecting.cancel(false);
+        connecting.channel().close();
+      }
+    });
+    connecting.addListener(f -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(new TransportException("cannot connect to " + remote + ": " + f.cause(),
+            f.cause()));
+        return;
+      }
+      Channel ch = connecting.channel();
+      if (result.isDone() || closed.get()) {
+        ch.close();
+        result.completeExceptionally(new TransportException("the TCP transport is closed"));
+        return;
+      }
+      upgrader.upgrade(ch, Direction.OUTBOUND, expectedPeer, Addresses.toMultiaddr(ch.localAddress()), remote)
+          .whenComplete((conn, error) -> {
+            if (error != null) {
+              result.completeExceptionally(error);
+            } else if (register(conn) && result.complete(conn)) {
+              if (identifyOnConnect) {
+                identify(conn);
+              }
+            } else {
+              conn.close();
+              result.completeExceptionally(new TransportException("the TCP transport is closed"));
+            }
+          });
+    });
+  }
+
+  @Override
+  public CompletableFuture<TransportListener> listen(Multiaddr address, InboundConnectionHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    Addresses.Target target = Addresses.parse(Objects.requireNonNull(address, "address"))
+        .orElseThrow(() -> new IllegalArgumentException("not a TCP multiaddr: " + address));
+    CompletableFuture<TransportListener> result = new CompletableFuture<>();
+    if (closed.get()) {
+      result.completeExceptionally(new TransportException("the TCP transport is closed"));
+      return result;
+    }
+    socketAddress(target).whenComplete((socket, error) -> {
+      if (error != null) {
+        result.completeExceptionally(new TransportException("cannot resolve " + address + ": " + error, error));
+      } else {
+        bind(socket, handler, result);
+      }
+    });
+    return result;
+  }
+
+  private void bind(InetSocketAddress socket, InboundConnectionHandler handler,
+      CompletableFuture<TransportListener> result) {
+    ChannelFuture binding;
+    try {
+      binding = new ServerBootstrap()
+          .group(group)
+          .channel(serverChannelType)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              accepted(ch, handler);
+            }
+          })
+          .bind(socket);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(new TransportException("the TCP transport is closed", e));
+      return;
+    }
+    binding.addListener(f -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(new TransportException("cannot listen on " + socket + ": " + f.cause(),
+            f.cause()));
+        return;
+      }
+      Listener listener = new Listener(binding.channel());
+      listeners.add(listener);
+      if (closed.get()) {
+        listener.close();
+        result.completeExceptionally(new TransportException("the TCP transport is closed"));
+      } else {
+        result.complete(listener);
+      }
+    });
+  }
+
+  private void accepted(Channel ch, InboundConnectionHandler handler) {
+    Multiaddr remote = Addresses.toMultiaddr(ch.remoteAddress());
+    boolean admitted;
+    try {
+      admitted = !closed.get() && handler.accept(remote);
+    } catch (RuntimeException e) {
+      log.warn("accept({}) threw; refusing the connection", remote, e);
+      admitted = false;
+    }
+    if (!admitted) {
+      ch.close();
+      return;
+    }
+    track(ch);
+    upgrader.upgrade(ch, Direction.INBOUND, null, Addresses.toMultiaddr(ch.localAddress()), remote)
+        .whenComplete((conn, error) -> {
+          try {
+            if (error != null) {
+              handler.failed(remote, error);
+            } else if (register(conn)) {
+              handler.connected(conn);
+            } else {
+              conn.shutdown();
+              handler.failed(remote, new TransportException("the TCP transport is closed"));
+            }
+          } catch (RuntimeException e) {
+            log.warn("the inbound connection handler threw", e);
+          }
+        });
+  }
+
+  private void track(Channel ch) {
+    channels.add(ch);
+    ch.closeFuture().addListener(f -> channels.remove(ch));
+    if (closed.get()) {
+      ch.close();
+    }
+  }
+
+  private boolean register(TcpConn conn) {
+    connections.add(conn);
+    conn.closeFuture().whenComplete((r, e) -> connections.remove(conn));
+    if (closed.get()) {
+      conn.shutdown();
+      return false;
+    }
+    return true;
+  }
+
+  private static CompletableFuture<InetSocketAddress> socketAddress(Addresses.Target target) {
+    if (!target.needsResolution()) {
+      return CompletableFuture.completedFuture(Addresses.literal(target));
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return Addresses.resolve(target);
+      } catch (java.net.UnknownHostException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+  }
+
+  /** The addresses of every open listener, in no particular order. */
+  public List<Multiaddr> listenAddresses() {
+    return listeners.stream().flatMap(l -> l.addresses().stream()).toList();
+  }
+
+  /** The connections of this transport that are open or closing. A snapshot. */
+  public List<NetConn> connections() {
+    return List.copyOf(connections);
+  }
+
+  /**
+   * What the peer of {@code conn} said about itself in identify ({@value Identify#PROTOCOL}). Runs identify
+   * at most once per connection; later calls return the same future.
+   *
+   * @return completed with the answer, or exceptionally with {@link TransportException} (malformed answer,
+   *     or a key that is not the connection's remote peer's), or as {@link NetConn#newStream} fails
+   * @throws IllegalArgumentException if {@code conn} was not made by a {@code TcpTransport}
+   */
+  public static CompletableFuture<IdentifyResult> identify(NetConn conn) {
+    if (!(conn instanceof TcpConn tcp)) {
+      throw new IllegalArgumentException("not a TCP connection: " + conn);
+    }
+    return tcp.once(Identify::request).thenApply(IdentifyResult::of);
+  }
+
+  /**
+   * Pings the peer of {@code conn} once over a new {@value Ping#PROTOCOL} stream.
+   *
+   * @return the round-trip time; fails with {@link TransportException} if the echo differs, or as
+   *     {@link NetConn#newStream} fails
+   */
+  public static CompletableFuture<Duration> ping(NetConn conn) {
+    return Ping.ping(Objects.requireNonNull(conn, "conn"));
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (Listener l : listeners) {
+      l.close();
+    }
+    for (TcpConn c : connections) {
+      c.shutdown();
+    }
+    for (Channel ch : channels) {
+      ch.close();
+    }
+    // No quiet period: the close and GoAway writes queued above still run before the loops stop.
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /** The future that completes once every event loop thread of this transport has stopped. */
+  public CompletableFuture<Void> terminationFuture() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    group.terminationFuture().addListener(f -> done.complete(null));
+    return done;
+  }
+
+  @Override
+  public String toString() {
+    return "TcpTransport[" + context.identity().peerId() + (usesEpoll() ? ", epoll" : ", nio") + "]";
+  }
+
+  private final class Listener implements TransportListener {
+    private final Channel channel;
+    private final List<Multiaddr> addresses;
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+    Listener(Channel channel) {
+      this.channel = channel;
+      this.addresses = List.of(Addresses.toMultiaddr(channel.localAddress()));
+      channel.closeFuture().addListener(f -> {
+        listeners.remove(this);
+        closeFuture.complete(null);
+      });
+    }
+
+    @Override
+    public List<Multiaddr> addresses() {
+      return addresses;
+    }
+
+    @Override
+    public void close() {
+      channel.close();
+    }
+
+    @Override
+    public CompletableFuture<Void> closeFuture() {
+      return closeFuture;
+    }
+
+    @Override
+    public String toString() {
+      return "TcpListener" + addresses;
+    }
+  }
+
+  /** Options of a {@link TcpTransport}; each setter checks its input at once. Not thread-safe. */
+  public static final class Builder {
+    private final TransportContext context;
+    private boolean nativeTransport = true;
+    private boolean identifyOnConnect;
+    private int threads;
+    private YamuxConfig yamuxConfig = YamuxConfig.defaults();
+
+    private Builder(TransportContext context) {
+      this.context = Objects.requireNonNull(context, "context");
+    }
+
+    /** Whether to use native epoll when it is available (default true); false forces NIO. */
+    public Builder nativeTransport(boolean use) {
+      this.nativeTransport = use;
+      return this;
+    }
+
+    /** Whether to run identify on every outbound connection once it is established (default false). */
+    public Builder identifyOnConnect(boolean run) {
+      this.identifyOnConnect = run;
+      return this;
+    }
+
+    /** Event loop threads; 0 (the default) lets Netty choose (twice the processors). */
+    public Builder threads(int threads) {
+      if (threads < 0) {
+        throw new IllegalArgumentException("threads must be >= 0, was " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** Sets the keepalive of every Yamux session: a ping each {@code interval}, answered within {@code timeout}. */
+    public Builder keepAlive(Duration interval, Duration timeout) {
+      this.yamuxConfig = yamuxConfig.withKeepAlive(interval, timeout);
+      return this;
+    }
+
+    public TcpTransport build() {
+      return new TcpTransport(this);
+    }
+  }
+}

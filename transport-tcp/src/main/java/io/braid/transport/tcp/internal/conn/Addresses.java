@@ -1,0 +1,88 @@
+package io.braid.transport.tcp.internal.conn;
+
+import io.braid.api.Multiaddr;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+
+/** Conversions between TCP multiaddrs and socket addresses. Pure, thread-safe. */
+public final class Addresses {
+  private Addresses() {}
+
+  /** What a TCP multiaddr names: a host component and a port. */
+  public record Target(String hostProtocol, String host, int port) {
+    /** Whether resolving needs DNS (the host is a name, not a literal). */
+    public boolean needsResolution() {
+      return hostProtocol.startsWith("dns");
+    }
+  }
+
+  /**
+   * The host and port of {@code address} if it is {@code /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>},
+   * optionally followed by {@code /p2p/<id>}; empty for anything else.
+   */
+  public static Optional<Target> parse(Multiaddr address) {
+    List<Multiaddr.Component> c = address.components();
+    if (c.size() < 2 || c.size() > 3) {
+      return Optional.empty();
+    }
+    String host = c.get(0).name();
+    if (!List.of("ip4", "ip6", "dns", "dns4", "dns6").contains(host) || !c.get(1).name().equals("tcp")) {
+      return Optional.empty();
+    }
+    if (c.size() == 3 && !c.get(2).name().equals("p2p")) {
+      return Optional.empty();
+    }
+    return Optional.of(new Target(host, c.get(0).valueString(), Integer.parseInt(c.get(1).valueString())));
+  }
+
+  /** The literal address of an {@code ip4}/{@code ip6} target, without any DNS lookup. */
+  public static InetSocketAddress literal(Target target) {
+    try {
+      return new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
+    } catch (UnknownHostException e) {
+      // Unreachable for ip4/ip6 values the Multiaddr already validated.
+      throw new IllegalArgumentException("not an IP literal: " + target.host(), e);
+    }
+  }
+
+  /**
+   * Resolves a {@code dns*} target (blocking: call off the event loop), keeping only IPv4 for
+   * {@code dns4} and IPv6 for {@code dns6}.
+   *
+   * @throws UnknownHostException if no address of the right family exists
+   */
+  public static InetSocketAddress resolve(Target target) throws UnknownHostException {
+    for (InetAddress a : InetAddress.getAllByName(target.host())) {
+      boolean ok = switch (target.hostProtocol()) {
+        case "dns4" -> a instanceof Inet4Address;
+        case "dns6" -> a instanceof Inet6Address;
+        default -> true;
+      };
+      if (ok) {
+        return new InetSocketAddress(a, target.port());
+      }
+    }
+    throw new UnknownHostException("no " + target.hostProtocol() + " address for " + target.host());
+  }
+
+  /** The multiaddr of a socket address ({@code /ip4/…/tcp/…} or {@code /ip6/…/tcp/…}). */
+  public static Multiaddr toMultiaddr(SocketAddress socketAddress) {
+    InetSocketAddress s = (InetSocketAddress) socketAddress;
+    InetAddress a = s.getAddress();
+    if (a instanceof Inet6Address) {
+      String host = a.getHostAddress();
+      int zone = host.indexOf('%');
+      if (zone >= 0) {
+        host = host.substring(0, zone);
+      }
+      return Multiaddr.fromString("/ip6/" + host + "/tcp/" + s.getPort());
+    }
+    return Multiaddr.fromString("/ip4/" + a.getHostAddress() + "/tcp/" + s.getPort());
+  }
+}

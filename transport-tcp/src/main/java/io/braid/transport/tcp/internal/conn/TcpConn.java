@@ -1,0 +1,241 @@
+package io.braid.transport.tcp.internal.conn;
+
+import io.braid.api.CloseReason;
+import io.braid.api.ConnectionClosedException;
+import io.braid.api.ConnectionTimeoutException;
+import io.braid.api.Direction;
+import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
+import io.braid.api.NetStream;
+import io.braid.api.PeerId;
+import io.braid.api.StreamHandler;
+import io.braid.api.StreamRouter;
+import io.braid.transport.tcp.internal.mss.MultistreamNegotiator;
+import io.braid.transport.tcp.internal.yamux.MuxedStream;
+import io.braid.transport.tcp.internal.yamux.YamuxConfig;
+import io.braid.transport.tcp.internal.yamux.YamuxSession;
+import io.netty.channel.Channel;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link NetConn} over one upgraded TCP channel: a {@link YamuxSession} behind Noise. Every stream,
+ * outbound or inbound, runs multistream-select on its own bytes ({@link StreamNegotiation}) before it is
+ * handed out as a {@link TcpStream}.
+ *
+ * <p>Design note: the session owns all stream state on the channel's event loop; this class adds only
+ * the close reason (the first of {@link #close()} / {@link #shutdown()} wins over whatever the session
+ * reports) and a lazily started, cached per-connection task (identify). {@link #closeFuture()} completes
+ * after the session terminated (every stream stopped counting) and the channel closed.
+ */
+public final class TcpConn implements NetConn {
+  private static final Logger log = LoggerFactory.getLogger(TcpConn.class);
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final String id;
+  private final Channel channel;
+  private final YamuxSession session;
+  private final Direction direction;
+  private final PeerId localPeer;
+  private final PeerId remotePeer;
+  private final Multiaddr localAddress;
+  private final Multiaddr remoteAddress;
+  private final StreamRouter router;
+  private final AtomicReference<CloseReason> localReason = new AtomicReference<>();
+  private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
+  private final AtomicReference<CompletableFuture<?>> onceTask = new AtomicReference<>();
+
+  TcpConn(Channel channel, Direction direction, PeerId localPeer, PeerId remotePeer, Multiaddr localAddress,
+      Multiaddr remoteAddress, StreamRouter router, YamuxConfig config) {
+    this.id = "tcp-" + IDS.incrementAndGet();
+    this.channel = channel;
+    this.direction = direction;
+    this.localPeer = localPeer;
+    this.remotePeer = remotePeer;
+    this.localAddress = localAddress;
+    this.remoteAddress = remoteAddress;
+    this.router = router;
+    // The listener runs only once the session is in the pipeline, after this constructor.
+    this.session = new YamuxSession(direction == Direction.OUTBOUND, config, this::onInboundStream);
+    session.closeFuture().whenComplete((v, error) ->
+        channel.close().addListener(f -> closeFuture.complete(reason(error))));
+  }
+
+  /** The session to add to the channel's pipeline (once). */
+  YamuxSession session() {
+    return session;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public PeerId localPeer() {
+    return localPeer;
+  }
+
+  @Override
+  public PeerId remotePeer() {
+    return remotePeer;
+  }
+
+  @Override
+  public Multiaddr localAddress() {
+    return localAddress;
+  }
+
+  @Override
+  public Multiaddr remoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  public Direction direction() {
+    return direction;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return localReason.get() == null && session.isOpen() && channel.isActive();
+  }
+
+  @Override
+  public int streamCount() {
+    return session.streamCount();
+  }
+
+  @Override
+  public CompletableFuture<NetStream> newStream(String... protocols) {
+    Objects.requireNonNull(protocols, "protocols");
+    if (protocols.length == 0) {
+      throw new IllegalArgumentException("newStream needs at least one protocol");
+    }
+    // Validates the ids (IllegalArgumentException) before anything is opened.
+    MultistreamNegotiator negotiator = MultistreamNegotiator.initiator(List.of(protocols));
+    CompletableFuture<NetStream> result = new CompletableFuture<>();
+    if (!isOpen()) {
+      result.completeExceptionally(new ConnectionClosedException("connection " + id + " is closed"));
+      return result;
+    }
+    session.openStream().whenComplete((muxed, openError) -> {
+      if (openError != null) {
+        result.completeExceptionally(unwrap(openError));
+        return;
+      }
+      StreamNegotiation.run(muxed, negotiator).whenComplete((outcome, error) -> {
+        if (error != null) {
+          // Reset first: the stream must stop counting before the caller hears of the failure.
+          muxed.reset();
+          result.completeExceptionally(unwrap(error));
+        } else if (!result.complete(new TcpStream(muxed, this, outcome.protocol(), outcome.leftover()))) {
+          muxed.reset();
+        }
+      });
+    });
+    return result;
+  }
+
+  private void onInboundStream(MuxedStream muxed) {
+    MultistreamNegotiator negotiator = MultistreamNegotiator.responder(p -> router.handlerFor(p).isPresent());
+    StreamNegotiation.run(muxed, negotiator).whenComplete((outcome, error) -> {
+      if (error != null) {
+        log.debug("{}: inbound stream {} not negotiated: {}", id, muxed.id(), error.toString());
+        muxed.reset();
+        return;
+      }
+      Optional<StreamHandler> handler = router.handlerFor(outcome.protocol());
+      if (handler.isEmpty()) {
+        muxed.reset();
+        return;
+      }
+      TcpStream stream = new TcpStream(muxed, this, outcome.protocol(), outcome.leftover());
+      try {
+        handler.get().handle(stream);
+      } catch (RuntimeException e) {
+        log.warn("{}: the handler of {} threw; resetting its stream", id, outcome.protocol(), e);
+        stream.reset();
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    closeWith(CloseReason.LOCAL);
+  }
+
+  /** Closes because the transport shuts down: the close reason is {@link CloseReason#SHUTDOWN}. */
+  public void shutdown() {
+    closeWith(CloseReason.SHUTDOWN);
+  }
+
+  private void closeWith(CloseReason reason) {
+    if (localReason.compareAndSet(null, reason)) {
+      session.close();
+      channel.close();
+    }
+  }
+
+  @Override
+  public CompletableFuture<CloseReason> closeFuture() {
+    return closeFuture;
+  }
+
+  /**
+   * The task {@code start} makes for this connection, started on the first call and shared by every later
+   * one (used for identify, which runs at most once per connection).
+   */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> once(Function<NetConn, CompletableFuture<T>> start) {
+    CompletableFuture<T> fresh = new CompletableFuture<>();
+    if (!onceTask.compareAndSet(null, fresh)) {
+      return (CompletableFuture<T>) onceTask.get();
+    }
+    try {
+      start.apply(this).whenComplete((v, e) -> {
+        if (e != null) {
+          fresh.completeExceptionally(unwrap(e));
+        } else {
+          fresh.complete(v);
+        }
+      });
+    } catch (RuntimeException e) {
+      fresh.completeExceptionally(e);
+    }
+    return fresh;
+  }
+
+  private CloseReason reason(Throwable sessionError) {
+    CloseReason local = localReason.get();
+    if (local != null) {
+      return local;
+    }
+    if (sessionError == null) {
+      return CloseReason.REMOTE;
+    }
+    Throwable cause = unwrap(sessionError);
+    return cause instanceof ConnectionTimeoutException ? CloseReason.timeout(cause) : CloseReason.error(cause);
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  @Override
+  public String toString() {
+    return "TcpConn[" + id + " " + direction + " " + localAddress + " -> " + remoteAddress + " " + remotePeer + "]";
+  }
+}

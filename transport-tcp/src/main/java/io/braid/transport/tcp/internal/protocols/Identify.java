@@ -1,0 +1,138 @@
+package io.braid.transport.tcp.internal.protocols;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import io.braid.api.HostIdentity;
+import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
+import io.braid.api.NetStream;
+import io.braid.api.PeerId;
+import io.braid.api.StreamHandler;
+import io.braid.api.TransportException;
+import io.braid.identity.PublicKey;
+import io.braid.identity.PublicKeys;
+import io.braid.transport.tcp.internal.protocols.proto.IdentifyProtos;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * libp2p identify, {@value #PROTOCOL} (libp2p/specs identify/README.md): the responder writes one
+ * unsigned-varint-length-prefixed {@code Identify} protobuf and closes; the initiator reads until end of
+ * stream. As go-libp2p may split a large message in several, the initiator merges every message it reads.
+ * Bounded: at most {@value #MAX_BYTES} bytes in all, each message at most that long.
+ */
+public final class Identify {
+  /** The protocol id. */
+  public static final String PROTOCOL = "/ipfs/id/1.0.0";
+  /** The protocol version we announce. */
+  public static final String PROTOCOL_VERSION = "ipfs/0.1.0";
+  /** The agent version we announce. */
+  public static final String AGENT_VERSION = "braid/0.1.0";
+  /** Bound on the bytes read from a peer's identify stream. */
+  public static final int MAX_BYTES = 64 * 1024;
+
+  private Identify() {}
+
+  /**
+   * The responder: answers with {@code identity}'s key, the current {@code listenAddrs}, the connection's
+   * remote address as the observed address, and {@code protocols}.
+   */
+  public static StreamHandler responder(HostIdentity identity, Supplier<List<Multiaddr>> listenAddrs,
+      List<String> protocols) {
+    List<String> announced = List.copyOf(protocols);
+    return stream -> {
+      IdentifyProtos.Identify.Builder msg = IdentifyProtos.Identify.newBuilder()
+          .setProtocolVersion(PROTOCOL_VERSION)
+          .setAgentVersion(AGENT_VERSION)
+          .setPublicKey(ByteString.copyFrom(identity.publicKey()))
+          .setObservedAddr(ByteString.copyFrom(stream.connection().remoteAddress().toBytes()))
+          .addAllProtocols(announced);
+      for (Multiaddr a : listenAddrs.get()) {
+        msg.addListenAddrs(ByteString.copyFrom(a.toBytes()));
+      }
+      stream.write(Streams.delimited(msg.build().toByteArray()))
+          .thenCompose(v -> stream.closeWrite())
+          .whenComplete((v, e) -> {
+            if (e != null) {
+              stream.reset();
+            } else {
+              stream.close();
+            }
+          });
+    };
+  }
+
+  /**
+   * Asks the peer of {@code conn} who it is. Fails with {@link TransportException} if the answer is
+   * malformed, too long, or carries a public key that is not the connection's remote peer's.
+   */
+  public static CompletableFuture<IdentifyInfo> request(NetConn conn) {
+    return conn.newStream(PROTOCOL).thenCompose(stream -> {
+      stream.closeWrite();
+      return Streams.readToEnd(stream, MAX_BYTES).whenComplete((b, e) -> {
+        if (e != null) {
+          stream.reset();
+        } else {
+          stream.close();
+        }
+      });
+    }).thenApply(bytes -> parse(bytes, conn.remotePeer()));
+  }
+
+  /** Parses and checks an identify answer (one or more delimited messages) from {@code expected}. */
+  static IdentifyInfo parse(byte[] bytes, PeerId expected) {
+    IdentifyProtos.Identify.Builder merged = IdentifyProtos.Identify.newBuilder();
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(bytes);
+      if (in.isAtEnd()) {
+        throw new TransportException("identify: the peer sent no message");
+      }
+      while (!in.isAtEnd()) {
+        int length = in.readUInt32();
+        if (length < 0 || length > bytes.length) {
+          throw new TransportException("identify: message length " + Integer.toUnsignedString(length)
+              + " exceeds the " + bytes.length + " bytes received");
+        }
+        int limit = in.pushLimit(length);
+        merged.mergeFrom(in);
+        in.popLimit(limit);
+      }
+    } catch (IOException e) {
+      throw new TransportException("identify: malformed message: " + e.getMessage(), e);
+    }
+    IdentifyProtos.Identify msg = merged.build();
+    byte[] key = msg.getPublicKey().toByteArray();
+    if (msg.hasPublicKey()) {
+      PublicKey publicKey;
+      try {
+        publicKey = PublicKeys.unmarshal(key);
+      } catch (IllegalArgumentException e) {
+        throw new TransportException("identify: malformed public key: " + e.getMessage(), e);
+      }
+      if (!publicKey.toPeerId().equals(expected)) {
+        throw new TransportException("identify: the public key is " + publicKey.toPeerId() + ", not "
+            + expected + "'s");
+      }
+    }
+    List<Multiaddr> listen = new ArrayList<>();
+    for (ByteString a : msg.getListenAddrsList()) {
+      parseAddr(a).ifPresent(listen::add);
+    }
+    Optional<Multiaddr> observed = msg.hasObservedAddr() ? parseAddr(msg.getObservedAddr()) : Optional.empty();
+    return new IdentifyInfo(msg.getProtocolVersion(), msg.getAgentVersion(), key, List.copyOf(listen), observed,
+        List.copyOf(msg.getProtocolsList()),
+        msg.hasSignedPeerRecord() ? Optional.of(msg.getSignedPeerRecord().toByteArray()) : Optional.empty());
+  }
+
+  private static Optional<Multiaddr> parseAddr(ByteString bytes) {
+    try {
+      return Optional.of(Multiaddr.fromBytes(bytes.toByteArray()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}
