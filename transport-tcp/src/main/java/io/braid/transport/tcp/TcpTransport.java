@@ -356,7 +356,7 @@ public final class TcpTransport implements Transport {
     if (!(conn instanceof TcpConn tcp)) {
       throw new IllegalArgumentException("not a TCP connection: " + conn);
     }
-    return tcp.once(Identify::request).thenApply(IdentifyResult::of);
+    return tcp.once(c -> Identify.request(c).thenApply(IdentifyResult::of));
   }
 
   /**

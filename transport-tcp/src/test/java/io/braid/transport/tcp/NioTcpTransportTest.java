@@ -1,0 +1,21 @@
+package io.braid.transport.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.braid.api.Transport;
+import io.braid.api.TransportContext;
+import org.junit.jupiter.api.Test;
+
+/** The transport contract again with the NIO fallback, which hosts without native epoll use. */
+class NioTcpTransportTest extends TcpTransportTest {
+
+  @Override
+  protected Transport createTransport(TransportContext context) {
+    return TcpTransport.builder(context).nativeTransport(false).threads(2).build();
+  }
+
+  @Test
+  void disablingTheNativeTransportSelectsNio() {
+    assertFalse(((TcpTransport) server).usesEpoll());
+  }
+}
