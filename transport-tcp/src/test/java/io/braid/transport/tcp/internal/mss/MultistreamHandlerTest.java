@@ -29,7 +29,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -172,7 +174,8 @@ class MultistreamHandlerTest {
       assertEquals(1, seen.size());
       assertEquals(hex(NOISE_MESSAGE), hex(seen.get(0)));
       assertNull(ch.readInbound(), "nothing reached the tail");
-      assertEquals(List.of("noise"), ch.pipeline().names().stream().filter(n -> !n.startsWith("DefaultChannelPipeline")).toList());
+      assertNotNull(ch.pipeline().get("noise"));
+      assertNull(ch.pipeline().get("mss"));
       writes(ch);
     }
 
@@ -387,7 +390,7 @@ class MultistreamHandlerTest {
 
     @Test
     void arbitraryGarbageInSmallPiecesNeverLeaksAndFailsOnlyAsDocumented() {
-      java.util.Random random = new java.util.Random(42);
+      Random random = new Random(42);
       for (int round = 0; round < 200; round++) {
         MultistreamHandler handler = round % 2 == 0
             ? MultistreamHandler.initiator(List.of("/noise"), TIMEOUT)
@@ -399,7 +402,7 @@ class MultistreamHandlerTest {
         byte[] input = random.nextBoolean() ? concat(messages(HEADER), junk) : junk;
         for (int pos = 0; pos < input.length && ch.isOpen(); ) {
           int n = Math.min(input.length - pos, 1 + random.nextInt(16));
-          byte[] piece = java.util.Arrays.copyOfRange(input, pos, pos + n);
+          byte[] piece = Arrays.copyOfRange(input, pos, pos + n);
           ch.writeInbound(in(piece));
           pos += n;
         }
