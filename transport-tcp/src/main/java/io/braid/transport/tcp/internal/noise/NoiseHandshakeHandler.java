@@ -54,6 +54,8 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
   public static final String CODEC_NAME = "noise-codec";
   /** The protocol id negotiated with multistream-select before this handler runs. */
   public static final String PROTOCOL_ID = "/noise";
+  /** The handshake timeout of the factories that take none. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final int LENGTH_PREFIX = 2;
 
@@ -73,6 +75,16 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
     this.timeout = timeout;
+  }
+
+  /** {@link #initiator(HostIdentity, PeerId, Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  public static NoiseHandshakeHandler initiator(HostIdentity identity, PeerId expectedRemote) {
+    return initiator(identity, expectedRemote, DEFAULT_TIMEOUT);
+  }
+
+  /** {@link #responder(HostIdentity, Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  public static NoiseHandshakeHandler responder(HostIdentity identity) {
+    return responder(identity, DEFAULT_TIMEOUT);
   }
 
   /**
@@ -223,11 +235,12 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
   }
 
   private void succeed(ChannelHandlerContext ctx) {
-    done = true;
-    cancelTimeout();
     Libp2pNoiseHandshake.Outcome outcome = handshake.outcome();
     HandshakeState.TransportCiphers ciphers = outcome.ciphers();
+    // Throws (and so fails the handshake, as done is still false) if the name is taken.
     ctx.pipeline().addAfter(ctx.name(), CODEC_NAME, new NoiseCodec(ciphers.sender(), ciphers.receiver()));
+    done = true;
+    cancelTimeout();
     ByteBuf rest = cumulation;
     cumulation = null;
     result.complete(new NoiseHandshakeResult(outcome.remotePeerId(), outcome.remoteIdentityKey()));
