@@ -61,8 +61,9 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
 
   private final Libp2pNoiseHandshake handshake;
   private final Duration timeout;
+  // The handler's own state (done) drives it; the future only reports, so whatever a caller does to it
+  // cannot disturb the handshake.
   private final CompletableFuture<NoiseHandshakeResult> result = new CompletableFuture<>();
-  private final CompletableFuture<NoiseHandshakeResult> exposed = result.copy();
   private ByteBuf cumulation;
   private ScheduledFuture<?> timeoutTask;
   private boolean started;
@@ -111,11 +112,12 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
   }
 
   /**
-   * Completes on the event loop with the authenticated remote peer, or exceptionally as the class
-   * documentation lists. Completing or cancelling the returned future has no effect on the handshake.
+   * Completes on the event loop with the authenticated remote peer, or exceptionally with one of the
+   * causes the class documentation lists (the cause itself, not wrapped). Completing or cancelling it from
+   * outside has no effect on the handshake; it only hides the real outcome from other callers.
    */
   public CompletableFuture<NoiseHandshakeResult> handshakeFuture() {
-    return exposed;
+    return result;
   }
 
   @Override

@@ -194,6 +194,8 @@ class NoiseHandshakeHandlerTest {
     assertEquals(BOB.peerId(), e.actual());
     assertFalse(e.isRetryable());
     assertFalse(initiatorChannel.isOpen());
+    assertInstanceOf(PeerIdMismatchException.class, initiator.handshakeFuture().handle((r, t) -> t).join(),
+        "dependent actions see the cause itself, not a CompletionException");
   }
 
   @Test
