@@ -40,6 +40,21 @@ import java.util.function.Predicate;
  * {@link IllegalStateException}. A responder's predicate that throws makes {@link #receive} throw the same.
  *
  * <p>Not thread-safe: one negotiation is driven from one thread at a time (e.g. its channel's event loop).
+ *
+ * <p>Driving it over a muxed stream (the caller supplies the timeout and closes the stream on failure):
+ * <pre>{@code
+ * MultistreamNegotiator n = MultistreamNegotiator.initiator(List.of("/ipfs/id/1.0.0"));
+ * ByteBuf out = alloc.buffer();
+ * n.start(out);
+ * stream.write(out);                         // header + first proposal, one write
+ * // for each chunk the stream delivers:
+ * ByteBuf reply = alloc.buffer();
+ * boolean done = n.receive(chunk, reply);    // throws ProtocolNegotiationException on failure
+ * if (reply.isReadable()) stream.write(reply); else reply.release();
+ * if (done) handOn(n.protocol(), chunk);     // chunk's unread rest is the protocol's first bytes
+ * else chunk.release();
+ * // when the stream's read side ends first: n.endOfInput() (throws)
+ * }</pre>
  */
 public final class MultistreamNegotiator {
   /** Which side of the negotiation this is. */

@@ -54,13 +54,16 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
   public static final String CODEC_NAME = "noise-codec";
   /** The protocol id negotiated with multistream-select before this handler runs. */
   public static final String PROTOCOL_ID = "/noise";
+  /** The handshake timeout of the factories that take none. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final int LENGTH_PREFIX = 2;
 
   private final Libp2pNoiseHandshake handshake;
   private final Duration timeout;
+  // The handler's own state (done) drives it; the future only reports, so whatever a caller does to it
+  // cannot disturb the handshake.
   private final CompletableFuture<NoiseHandshakeResult> result = new CompletableFuture<>();
-  private final CompletableFuture<NoiseHandshakeResult> exposed = result.copy();
   private ByteBuf cumulation;
   private ScheduledFuture<?> timeoutTask;
   private boolean started;
@@ -73,6 +76,16 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
     this.timeout = timeout;
+  }
+
+  /** {@link #initiator(HostIdentity, PeerId, Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  public static NoiseHandshakeHandler initiator(HostIdentity identity, PeerId expectedRemote) {
+    return initiator(identity, expectedRemote, DEFAULT_TIMEOUT);
+  }
+
+  /** {@link #responder(HostIdentity, Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  public static NoiseHandshakeHandler responder(HostIdentity identity) {
+    return responder(identity, DEFAULT_TIMEOUT);
   }
 
   /**
@@ -99,11 +112,12 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
   }
 
   /**
-   * Completes on the event loop with the authenticated remote peer, or exceptionally as the class
-   * documentation lists. Completing or cancelling the returned future has no effect on the handshake.
+   * Completes on the event loop with the authenticated remote peer, or exceptionally with one of the
+   * causes the class documentation lists (the cause itself, not wrapped). Completing or cancelling it from
+   * outside has no effect on the handshake; it only hides the real outcome from other callers.
    */
   public CompletableFuture<NoiseHandshakeResult> handshakeFuture() {
-    return exposed;
+    return result;
   }
 
   @Override
@@ -223,11 +237,12 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
   }
 
   private void succeed(ChannelHandlerContext ctx) {
-    done = true;
-    cancelTimeout();
     Libp2pNoiseHandshake.Outcome outcome = handshake.outcome();
     HandshakeState.TransportCiphers ciphers = outcome.ciphers();
+    // Throws (and so fails the handshake, as done is still false) if the name is taken.
     ctx.pipeline().addAfter(ctx.name(), CODEC_NAME, new NoiseCodec(ciphers.sender(), ciphers.receiver()));
+    done = true;
+    cancelTimeout();
     ByteBuf rest = cumulation;
     cumulation = null;
     result.complete(new NoiseHandshakeResult(outcome.remotePeerId(), outcome.remoteIdentityKey()));

@@ -194,6 +194,8 @@ class NoiseHandshakeHandlerTest {
     assertEquals(BOB.peerId(), e.actual());
     assertFalse(e.isRetryable());
     assertFalse(initiatorChannel.isOpen());
+    assertInstanceOf(PeerIdMismatchException.class, initiator.handshakeFuture().handle((r, t) -> t).join(),
+        "dependent actions see the cause itself, not a CompletionException");
   }
 
   @Test
@@ -313,5 +315,22 @@ class NoiseHandshakeHandlerTest {
     assertEquals(0, bad.refCnt());
     assertEquals(0, more.refCnt());
     assertTrue(Arrays.equals(new byte[0], responderSink.bytes()));
+  }
+
+  @Test
+  void aTruncatedMessageTwoFailsTheInitiator() {
+    NoiseHandshakeHandler initiator = NoiseHandshakeHandler.initiator(ALICE, BOB.peerId(), TIMEOUT);
+    NoiseHandshakeHandler responder = NoiseHandshakeHandler.responder(BOB, TIMEOUT);
+    connect(initiator, responder);
+    move(initiatorChannel, responderChannel);
+    byte[] second = drainOutbound(responderChannel);
+    // Re-frame the message without its last byte: the length prefix is honest, the message is short.
+    int length = second.length - 2 - 1;
+    ByteBuf cut = Unpooled.buffer().writeShort(length).writeBytes(second, 2, length);
+    initiatorChannel.writeInbound(cut);
+    NoiseHandshakeException e = assertInstanceOf(NoiseHandshakeException.class, failure(initiator.handshakeFuture()));
+    assertFalse(initiatorChannel.isOpen());
+    assertNull(initiatorChannel.readOutbound(), "no message 3 (and so no identity) was sent");
+    assertTrue(e.getMessage().contains("message 2") || e.getMessage().contains("authenticate"), e.getMessage());
   }
 }
