@@ -1,0 +1,86 @@
+package interoptests.braid;
+
+import io.braid.api.NetStream;
+import io.braid.api.StreamHandler;
+import io.braid.api.StreamRouter;
+import io.braid.api.TransportContext;
+import io.braid.identity.Identity;
+import io.braid.transport.tcp.TcpTransport;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** The Braid side of the interop tests: a {@link TcpTransport} serving {@code /echo/1.0.0}, and stream helpers. */
+final class BraidSide {
+    static final String ECHO = "/echo/1.0.0";
+
+    private BraidSide() {}
+
+    /** A TCP transport for {@code identity} that serves {@link #ECHO} (ping and identify are built in). */
+    static TcpTransport transport(Identity identity) {
+        Map<String, StreamHandler> handlers = Map.of(ECHO, BraidSide::echo);
+        StreamRouter router = protocol -> Optional.ofNullable(handlers.get(protocol));
+        return new TcpTransport(new TransportContext(identity, router, Duration.ofSeconds(20)));
+    }
+
+    /** Writes back what it reads, each write before the next read; half-closes at end of stream. */
+    static void echo(NetStream stream) {
+        stream.read().whenComplete((bytes, error) -> {
+            if (error != null) {
+                stream.reset();
+            } else if (!bytes.hasRemaining()) {
+                stream.closeWrite().whenComplete((v, e) -> stream.close());
+            } else {
+                stream.write(bytes).whenComplete((v, e) -> {
+                    if (e != null) {
+                        stream.reset();
+                    } else {
+                        echo(stream);
+                    }
+                });
+            }
+        });
+    }
+
+    /** Writes {@code data} in 64 KiB chunks, half-closes, and reads the whole answer (at most {@code max}). */
+    static CompletableFuture<byte[]> exchange(NetStream stream, byte[] data, int max) {
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        readAll(stream, new ByteArrayOutputStream(), max, answer);
+        writeFrom(stream, data, 0).thenCompose(v -> stream.closeWrite())
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        answer.completeExceptionally(e);
+                    }
+                });
+        return answer;
+    }
+
+    private static CompletableFuture<Void> writeFrom(NetStream stream, byte[] data, int offset) {
+        if (offset >= data.length) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int n = Math.min(64 * 1024, data.length - offset);
+        return stream.write(ByteBuffer.wrap(data, offset, n)).thenCompose(v -> writeFrom(stream, data, offset + n));
+    }
+
+    private static void readAll(NetStream stream, ByteArrayOutputStream into, int max, CompletableFuture<byte[]> done) {
+        stream.read().whenComplete((bytes, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else if (!bytes.hasRemaining()) {
+                done.complete(into.toByteArray());
+            } else if (into.size() + bytes.remaining() > max) {
+                stream.reset();
+                done.completeExceptionally(new IllegalStateException("more than " + max + " bytes"));
+            } else {
+                byte[] chunk = new byte[bytes.remaining()];
+                bytes.get(chunk);
+                into.write(chunk, 0, chunk.length);
+                readAll(stream, into, max, done);
+            }
+        });
+    }
+}
