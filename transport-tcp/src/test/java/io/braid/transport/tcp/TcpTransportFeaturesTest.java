@@ -406,6 +406,91 @@ class TcpTransportFeaturesTest {
     assertTrue(refusing.failures().isEmpty());
   }
 
+  @Test
+  void cancellingADialClosesItsSocket() throws Exception {
+    try (java.net.ServerSocket silentServer = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      silentServer.setSoTimeout((int) WAIT.toMillis());
+      Multiaddr address = Multiaddr.fromString("/ip4/127.0.0.1/tcp/" + silentServer.getLocalPort());
+      CompletableFuture<NetConn> dial = client().dial(address, serverIdentity.peerId());
+      Socket accepted = silentServer.accept();
+      sockets.add(accepted);
+      accepted.setSoTimeout((int) WAIT.toMillis());
+
+      assertTrue(dial.cancel(true));
+
+      byte[] sent = readUntilClosed(accepted);
+      assertTrue(new String(sent, StandardCharsets.ISO_8859_1).contains("/multistream/1.0.0\n"),
+          "the dialer had started multistream-select");
+    }
+  }
+
+  @Test
+  void aDialToAServerThatNeverAnswersFailsRetryablyAtTheHandshakeTimeout() throws Exception {
+    try (java.net.ServerSocket silentServer = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      silentServer.setSoTimeout((int) WAIT.toMillis());
+      TcpTransport client = transport(clientIdentity, clientRouter, Duration.ofMillis(500), false);
+      Multiaddr address = Multiaddr.fromString("/ip4/127.0.0.1/tcp/" + silentServer.getLocalPort());
+
+      CompletableFuture<NetConn> dial = client.dial(address, serverIdentity.peerId());
+      Socket accepted = silentServer.accept();
+      sockets.add(accepted);
+      accepted.setSoTimeout((int) WAIT.toMillis());
+      Throwable t = awaitFailure(dial);
+
+      assertInstanceOf(ConnectionTimeoutException.class, t);
+      assertTrue(((ConnectionTimeoutException) t).isRetryable());
+      readUntilClosed(accepted);
+      assertEquals(List.of(), client.connections());
+    }
+  }
+
+  @Test
+  void anIdentifyAnswerLargerThanTheBoundFailsIdentifyButNotTheConnection() {
+    serverRouter.register(Identify.PROTOCOL, s -> Streams.writeAllAndClose(s, new byte[Identify.MAX_BYTES + 1]));
+    TcpTransport server = server();
+    TransportListener l = listen(server, new RecordingInboundHandler());
+    NetConn conn = await(client().dial(l.addresses().get(0), serverIdentity.peerId()));
+
+    Throwable t = awaitFailure(TcpTransport.identify(conn));
+
+    assertInstanceOf(io.braid.api.TransportException.class, t);
+    assertTrue(conn.isOpen());
+    await(TcpTransport.ping(conn));
+  }
+
+  @Test
+  void anIdentifyAnswerWithAnotherPeersKeyIsRejected() {
+    Identity impostor = Identity.generate();
+    serverRouter.register(Identify.PROTOCOL, Identify.responder(impostor, List::of, List.of()));
+    TcpTransport server = server();
+    TransportListener l = listen(server, new RecordingInboundHandler());
+    NetConn conn = await(client().dial(l.addresses().get(0), serverIdentity.peerId()));
+
+    Throwable t = awaitFailure(TcpTransport.identify(conn));
+
+    assertInstanceOf(io.braid.api.TransportException.class, t);
+    assertTrue(t.getMessage().contains(impostor.peerId().toString()), t.getMessage());
+  }
+
+  @Test
+  void aPingWhoseEchoDiffersFails() {
+    // A broken responder: answers the first bytes it reads with 32 zero bytes.
+    serverRouter.register(Ping.PROTOCOL, s -> s.read()
+        .thenCompose(b -> s.write(java.nio.ByteBuffer.wrap(new byte[Ping.SIZE])))
+        .thenCompose(v -> s.closeWrite()));
+    TcpTransport server = server();
+    TransportListener l = listen(server, new RecordingInboundHandler());
+    NetConn conn = await(client().dial(l.addresses().get(0), serverIdentity.peerId()));
+
+    Throwable t = awaitFailure(TcpTransport.ping(conn));
+
+    assertInstanceOf(io.braid.api.TransportException.class, t);
+    assertTrue(t.getMessage().contains("echo"), t.getMessage());
+    assertTrue(conn.isOpen());
+  }
+
   // ---- discovery and shutdown ----
 
   @Test

@@ -15,12 +15,15 @@ import io.braid.transport.tcp.internal.yamux.MuxedStream;
 import io.braid.transport.tcp.internal.yamux.YamuxConfig;
 import io.braid.transport.tcp.internal.yamux.YamuxSession;
 import io.netty.channel.Channel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -50,12 +53,13 @@ public final class TcpConn implements NetConn {
   private final Multiaddr localAddress;
   private final Multiaddr remoteAddress;
   private final StreamRouter router;
+  private final Duration negotiationTimeout;
   private final AtomicReference<CloseReason> localReason = new AtomicReference<>();
   private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
   private final AtomicReference<CompletableFuture<?>> onceTask = new AtomicReference<>();
 
   TcpConn(Channel channel, Direction direction, PeerId localPeer, PeerId remotePeer, Multiaddr localAddress,
-      Multiaddr remoteAddress, StreamRouter router, YamuxConfig config) {
+      Multiaddr remoteAddress, StreamRouter router, YamuxConfig config, Duration negotiationTimeout) {
     this.id = "tcp-" + IDS.incrementAndGet();
     this.channel = channel;
     this.direction = direction;
@@ -64,6 +68,7 @@ public final class TcpConn implements NetConn {
     this.localAddress = localAddress;
     this.remoteAddress = remoteAddress;
     this.router = router;
+    this.negotiationTimeout = negotiationTimeout;
     // The listener runs only once the session is in the pipeline, after this constructor.
     this.session = new YamuxSession(direction == Direction.OUTBOUND, config, this::onInboundStream);
     session.closeFuture().whenComplete((v, error) ->
@@ -146,9 +151,19 @@ public final class TcpConn implements NetConn {
     return result;
   }
 
+  /**
+   * Negotiates an inbound stream against the router, bounded by the negotiation timeout (a peer that opens
+   * streams and never proposes a protocol would otherwise hold them until the session's stream limit).
+   */
   private void onInboundStream(MuxedStream muxed) {
     MultistreamNegotiator negotiator = MultistreamNegotiator.responder(p -> router.handlerFor(p).isPresent());
-    StreamNegotiation.run(muxed, negotiator).whenComplete((outcome, error) -> {
+    CompletableFuture<StreamNegotiation.Outcome> negotiation = StreamNegotiation.run(muxed, negotiator);
+    ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
+      negotiation.completeExceptionally(new ConnectionTimeoutException("inbound stream negotiation",
+          negotiationTimeout));
+    }, negotiationTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    negotiation.whenComplete((outcome, error) -> {
+      timer.cancel(false);
       if (error != null) {
         log.debug("{}: inbound stream {} not negotiated: {}", id, muxed.id(), error.toString());
         muxed.reset();

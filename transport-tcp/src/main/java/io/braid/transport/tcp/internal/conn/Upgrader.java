@@ -105,7 +105,7 @@ public final class Upgrader {
             return;
           }
           TcpConn conn = new TcpConn(channel, direction, identity.peerId(), secured.remotePeerId(),
-              localAddress, remoteAddress, router, yamuxConfig);
+              localAddress, remoteAddress, router, yamuxConfig, timeout);
           channel.pipeline().addLast("yamux", conn.session());
           if (!result.complete(conn)) {
             conn.close();

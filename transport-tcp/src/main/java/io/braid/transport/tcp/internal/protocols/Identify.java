@@ -83,8 +83,12 @@ public final class Identify {
     }).thenApply(bytes -> parse(bytes, conn.remotePeer()));
   }
 
-  /** Parses and checks an identify answer (one or more delimited messages) from {@code expected}. */
-  static IdentifyInfo parse(byte[] bytes, PeerId expected) {
+  /**
+   * Parses and checks an identify answer (one or more delimited messages, merged) from {@code expected}.
+   *
+   * @throws TransportException if it is empty or malformed, or its public key is not {@code expected}'s
+   */
+  public static IdentifyInfo parse(byte[] bytes, PeerId expected) {
     IdentifyProtos.Identify.Builder merged = IdentifyProtos.Identify.newBuilder();
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes);
