@@ -2,11 +2,6 @@ package io.braid.identity;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,20 +19,7 @@ final class Vectors {
   private Vectors() {}
 
   static List<String> lines(String name) {
-    String dir = System.getProperty(PROPERTY);
-    if (dir == null || dir.isBlank()) {
-      return fail("system property " + PROPERTY + " is not set: run the tests through Maven (the root pom sets"
-          + " it to <repo>/../shared/vectors) or pass -D" + PROPERTY + "=<directory holding " + name + ">");
-    }
-    Path file = Path.of(dir).resolve(name);
-    if (!Files.isRegularFile(file)) {
-      return fail("test vector file " + file.toAbsolutePath().normalize() + " (from -D" + PROPERTY + ") is missing");
-    }
-    try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    return io.braid.testkit.TestVectors.lines(name);
   }
 
   /** The {@code [section]} blocks of {@code vectors-peerid.txt}, each a map of its {@code key = value} lines. */

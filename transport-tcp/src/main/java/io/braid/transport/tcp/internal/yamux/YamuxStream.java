@@ -1,6 +1,5 @@
 package io.braid.transport.tcp.internal.yamux;
 
-import io.braid.api.StreamResetException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -120,10 +119,6 @@ final class YamuxStream implements MuxedStream {
   @Override
   public CompletableFuture<Void> closeFuture() {
     return closeFuture;
-  }
-
-  boolean isReset() {
-    return failure instanceof StreamResetException;
   }
 
   @Override

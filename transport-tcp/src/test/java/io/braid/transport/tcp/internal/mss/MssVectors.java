@@ -2,11 +2,6 @@ package io.braid.transport.tcp.internal.mss;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -52,20 +47,7 @@ final class MssVectors {
   private MssVectors() {}
 
   static List<String> lines() {
-    String dir = System.getProperty(PROPERTY);
-    if (dir == null || dir.isBlank()) {
-      return fail("system property " + PROPERTY + " is not set: run the tests through Maven (the root pom sets"
-          + " it to <repo>/../shared/vectors) or pass -D" + PROPERTY + "=<directory holding " + FILE + ">");
-    }
-    Path file = Path.of(dir).resolve(FILE);
-    if (!Files.isRegularFile(file)) {
-      return fail("test vector file " + file.toAbsolutePath().normalize() + " (from -D" + PROPERTY + ") is missing");
-    }
-    try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    return io.braid.testkit.TestVectors.lines(FILE);
   }
 
   /** The multistream-select section only (up to the next "## ----" heading). */

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -42,20 +39,12 @@ final class NoiseVectors {
   }
 
   static List<Vector> load() throws IOException {
-    String dir = System.getProperty("braid.vectors.dir");
-    if (dir == null) {
-      fail("system property braid.vectors.dir is not set: the Noise vectors are required");
-    }
-    Path file = Path.of(dir, "vectors-noise.txt");
-    if (!Files.isRegularFile(file)) {
-      fail("missing Noise test vectors: " + file);
-    }
     Map<String, Map<String, String>> fields = new LinkedHashMap<>();
     Map<String, Map<Integer, Message>> messages = new LinkedHashMap<>();
     Map<String, byte[][]> splits = new LinkedHashMap<>();
     String current = null;
     HexFormat hex = HexFormat.of();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    for (String line : io.braid.testkit.TestVectors.lines("vectors-noise.txt")) {
       Matcher m;
       if ((m = SPLIT.matcher(line)).matches()) {
         splits.put(m.group(1), new byte[][] {hex.parseHex(m.group(2)), hex.parseHex(m.group(3))});

@@ -104,7 +104,6 @@ final class YamuxHarness {
     serverCh.checkException();
     clientCh.finishAndReleaseAll();
     serverCh.finishAndReleaseAll();
-    assertTrue(alloc.allocated() > 0, "the sessions allocated through the tracking allocator");
     alloc.assertAllReleased();
   }
 

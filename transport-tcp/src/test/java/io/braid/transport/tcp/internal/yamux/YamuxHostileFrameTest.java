@@ -286,6 +286,27 @@ class YamuxHostileFrameTest {
   }
 
   @Test
+  void remoteGoAwayInternalErrorAlsoClosesTheSession() {
+    feed(VECTORS.frame("GoAway internal error"));
+    assertTrue(answers().isEmpty());
+    assertFalse(server.isOpen());
+    Throwable c = cause(server.closeFuture());
+    assertInstanceOf(ConnectionClosedException.class, c);
+    assertTrue(c.getMessage().contains("error code 2"), c.getMessage());
+  }
+
+  @Test
+  void remoteGoAwayNormalKeepsTheSessionOpenButRefusesNewOutboundStreams() {
+    MuxedStream s = openStream1();
+    feed(VECTORS.frame("GoAway normal"));
+    assertTrue(server.isOpen());
+    assertTrue(server.isRemoteGoingAway());
+    assertInstanceOf(ConnectionClosedException.class, cause(server.openStream()));
+    feed(VECTORS.frame("data on stream 1"));
+    assertEquals("hello", new String(toArray(s.read().join()), java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  @Test
   void frameSizeCapIsConfigurableAndCheckedBeforeTheBody() {
     TrackingAllocator a2 = new TrackingAllocator();
     YamuxSession small = new YamuxSession(false, YamuxHarness.NO_KEEPALIVE.withMaxFrameSize(1024), s -> {});

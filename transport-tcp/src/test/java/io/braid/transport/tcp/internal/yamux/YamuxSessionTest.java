@@ -69,6 +69,7 @@ class YamuxSessionTest {
     assertNull(h.clientCh.readOutbound());
     h.client.close();
     assertArrayEquals(VECTORS.frame("GoAway normal"), drainOne(h.clientCh));
+    assertTrue(h.alloc.allocated() >= 4, "frames come from the channel's (tracking) allocator");
   }
 
   @Test
@@ -216,6 +217,28 @@ class YamuxSessionTest {
     long maxDelta = h.toClient.stream().filter(x -> x.type() == YamuxFrame.TYPE_WINDOW_UPDATE)
         .mapToLong(Header::length).max().orElse(0);
     assertTrue(maxDelta <= YamuxFrame.INITIAL_WINDOW, "no RTT, so no auto-tuning: " + maxDelta);
+  }
+
+  @Test
+  void unreadBytesNeverExceedTheWindowWhenTheReaderPausesMidStream() {
+    MuxedStream c = h.open();
+    MuxedStream s = h.serverAccepted.poll();
+    c.write(bytes(2 << 20, 9));
+    h.pump();
+    long read = 0;
+    while (read < 150_000) {
+      read += s.read().join().remaining();
+    }
+    h.pump(); // the reader pauses here; the writer uses every byte of credit it was given
+    assertTrue(h.server.isOpen());
+    long sent = h.toServer.stream().filter(x -> x.type() == YamuxFrame.TYPE_DATA)
+        .mapToLong(Header::length).sum();
+    long granted = YamuxFrame.INITIAL_WINDOW + h.toClient.stream()
+        .filter(x -> x.type() == YamuxFrame.TYPE_WINDOW_UPDATE && x.streamId() == 1)
+        .mapToLong(Header::length).sum();
+    assertTrue(granted > YamuxFrame.INITIAL_WINDOW, "credit was returned");
+    assertEquals(granted, sent, "the writer used exactly the credit granted");
+    assertTrue(sent - read <= YamuxFrame.INITIAL_WINDOW, "unread " + (sent - read));
   }
 
   @Test

@@ -1,14 +1,7 @@
 package io.braid.transport.tcp.internal.yamux;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -29,15 +22,7 @@ final class YamuxVectors {
   final Map<String, List<byte[]>> bad = new LinkedHashMap<>();
 
   static YamuxVectors load() {
-    String dir = System.getProperty("braid.vectors.dir");
-    assertNotNull(dir, "system property braid.vectors.dir is not set");
-    Path file = Path.of(dir, "vectors-mss-yamux.txt");
-    assertTrue(Files.isRegularFile(file), "missing vector file " + file);
-    try {
-      return new YamuxVectors(Files.readAllLines(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new YamuxVectors(io.braid.testkit.TestVectors.lines("vectors-mss-yamux.txt"));
   }
 
   private YamuxVectors(List<String> lines) {
