@@ -60,6 +60,14 @@ import org.slf4j.LoggerFactory;
  * {@link StreamHandler} callbacks run there: they must not block. Resolving a {@code dns*} address runs on
  * the common {@link java.util.concurrent.ForkJoinPool}. All methods are thread-safe.
  *
+ * <h2>Timeouts and cancellation</h2>
+ * The whole upgrade (multistream-select, Noise, multistream-select, Yamux) is bounded by
+ * {@link TransportContext#handshakeTimeout()} in both directions, and the TCP connect of a dial by the same
+ * duration; a dial that runs out of time fails with {@link io.braid.api.ConnectionTimeoutException}
+ * (retryable). Cancelling a dial's future closes its socket at whatever stage it is. Negotiating the protocol
+ * of an inbound stream is bounded by the same timeout (the stream is reset); outbound stream negotiation is
+ * bounded only by the caller.
+ *
  * <h2>Inbound streams</h2>
  * Protocols are looked up in the context's {@link StreamRouter} first, then among the transport's built-in
  * handlers, {@value Ping#PROTOCOL} and {@value Identify#PROTOCOL}: an application (or the swarm) may serve
