@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * event loop before it passes on bytes read past its last message, so early data reaches the next stage.
  * One exception: the initiator's inner multistream-select writes as soon as it is added, and a write
  * while the Noise handshake handler is still in the pipeline is refused; so the initiator adds it in a
- * later event-loop task, after the handshake handler removed itself. Nothing can arrive in between: the
- * responder speaks only after the initiator's proposal.
+ * later event-loop task, after the handshake handler removed itself. An {@link InboundHold} installed at
+ * once keeps whatever is read in between (a responder should send nothing then) and hands it on.
  *
  * <p>The whole upgrade is bounded by one timeout (each stage also has it). On any failure the channel is
  * closed and the future fails with the stage's exception. Thread-safe; all work runs on the channel's
@@ -112,9 +112,13 @@ public final class Upgrader {
           }
         });
         if (initiator) {
+          // Added now, behind the codec, so that nothing read before the next task is lost.
+          InboundHold hold = new InboundHold();
+          channel.pipeline().addLast("hold", hold);
           channel.eventLoop().execute(() -> {
-            if (!result.isDone()) {
-              channel.pipeline().addLast("mss-muxer", muxer);
+            if (!result.isDone() && channel.isActive()) {
+              channel.pipeline().addAfter("hold", "mss-muxer", muxer);
+              hold.release();
             }
           });
         } else {
