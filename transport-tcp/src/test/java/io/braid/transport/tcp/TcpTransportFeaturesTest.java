@@ -320,6 +320,17 @@ class TcpTransportFeaturesTest {
   }
 
   @Test
+  void listensOnADns4NameAndReportsTheBoundIpAddress() {
+    TcpTransport server = server();
+    TransportListener l = await(server.listen(Multiaddr.fromString("/dns4/localhost/tcp/0"),
+        new RecordingInboundHandler()));
+    Multiaddr bound = l.addresses().get(0);
+    assertEquals("ip4", bound.components().get(0).name(), bound.toString());
+    assertNotEquals("0", bound.valueOf("tcp").orElseThrow());
+    await(TcpTransport.ping(await(client().dial(bound, serverIdentity.peerId()))));
+  }
+
+  @Test
   void threeConnectionsToOnePeerFromOneTransportAreDistinctAndEachCarriesStreams() {
     serverRouter.register("/echo", Streams.echo());
     TcpTransport server = server();
@@ -516,6 +527,17 @@ class TcpTransportFeaturesTest {
     await(t.terminationFuture());
     assertTrue(t.isClosed());
     assertEquals(List.of(), t.listenAddresses());
+  }
+
+  @Test
+  void builderRejectsANegativeKeepAliveAndAcceptsZeroToDisableIt() {
+    TcpTransport.Builder b = TcpTransport.builder(new TransportContext(serverIdentity, serverRouter, WAIT));
+    assertThrows(IllegalArgumentException.class, () -> b.keepAlive(Duration.ofSeconds(-1), Duration.ofSeconds(1)));
+    assertThrows(IllegalArgumentException.class, () -> b.keepAlive(Duration.ofSeconds(1), Duration.ZERO));
+    TcpTransport noKeepAlive = b.keepAlive(Duration.ZERO, Duration.ofSeconds(1)).threads(1).build();
+    transports.add(noKeepAlive);
+    TransportListener l = listen(noKeepAlive, new RecordingInboundHandler());
+    await(TcpTransport.ping(await(client().dial(l.addresses().get(0), serverIdentity.peerId()))));
   }
 
   @Test
