@@ -46,9 +46,23 @@ final class ObservedTransport implements Transport {
   public CompletableFuture<NetConn> dial(Multiaddr address, PeerId expectedPeer) {
     CompletableFuture<NetConn> f = delegate.dial(address, expectedPeer);
     DialWatcher w = watcher;
-    // The swarm gets the delegate's own future, so cancelling it still aborts the real attempt.
-    f.whenComplete((conn, err) -> w.dialEnded(address, conn, err));
-    return f;
+    // The watcher hears the outcome before the swarm does, so the demo's log is in causal order;
+    // cancelling what the swarm holds still aborts the real attempt.
+    CompletableFuture<NetConn> observed = new CompletableFuture<>();
+    f.whenComplete((conn, err) -> {
+      w.dialEnded(address, conn, err);
+      if (err != null) {
+        observed.completeExceptionally(err);
+      } else if (!observed.complete(conn)) {
+        conn.close(); // the swarm gave up on this attempt meanwhile
+      }
+    });
+    observed.whenComplete((conn, err) -> {
+      if (observed.isCancelled()) {
+        f.cancel(true);
+      }
+    });
+    return observed;
   }
 
   @Override
