@@ -165,6 +165,17 @@ class IdentifyOnConnectTest {
   }
 
   @Test
+  void whenTheIdentifyFutureCompletesTheAskingSideNoLongerCountsItsStream() {
+    TcpTransport server = server(b -> b.identifyOnConnect(false));
+    TransportListener l = await(server.listen(LOOPBACK, new RecordingInboundHandler()));
+    NetConn conn = await(client(b -> b).dial(l.addresses().get(0), serverIdentity.peerId()));
+
+    CompletableFuture<Integer> countWhenDone = TcpTransport.identify(conn).thenApply(r -> conn.streamCount());
+
+    assertEquals(0, await(countWhenDone), "the identify stream still counted when its future completed");
+  }
+
+  @Test
   void aListenerThatDoesNotServeIdentifyFailsTheDialersIdentifyButNotTheConnection() {
     TcpTransport server = server(b -> b.serveIdentify(false).identifyOnConnect(false));
     RecordingInboundHandler handler = new RecordingInboundHandler();

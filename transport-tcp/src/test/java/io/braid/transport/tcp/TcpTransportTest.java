@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Identify-on-connect is turned off here: the contract asserts that a fresh connection carries no
  * stream ({@code streamCount() == 0} right after the dial), while the default transport opens an identify
  * stream on every new connection that counts until the answer crossed. What the default does is tested in
- * {@link TcpTransportFeaturesTest} (identify on connect, and the count returning to 0 afterwards).
+ * {@link IdentifyOnConnectTest} (identify on connect, and the count returning to 0 afterwards).
  */
 @ExtendWith(LeakCheck.class)
 class TcpTransportTest extends TransportContract {
