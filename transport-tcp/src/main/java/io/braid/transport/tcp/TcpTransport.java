@@ -75,17 +75,23 @@ import org.slf4j.LoggerFactory;
  * (a {@link StreamRouter} cannot be enumerated) and the transport's current listen addresses.
  *
  * <h2>Identify</h2>
- * {@link #identify(NetConn)} runs identify on a connection at most once and caches the answer. With
- * {@link Builder#identifyOnConnect(boolean)} it starts on every outbound connection as soon as it is
- * established; that is off by default, because the identify stream then counts in both ends'
- * {@link NetConn#streamCount()} for a moment, which a caller (or the testkit) that expects a fresh
- * connection to have no stream would see.
+ * By default ({@link Builder#identifyOnConnect(boolean)}) every new connection, outbound and inbound, runs
+ * identify ({@value Identify#PROTOCOL}) as soon as it is upgraded, before the dial's future or
+ * {@link InboundConnectionHandler#connected} hands it out; {@link #identify(NetConn)} returns that run's
+ * future (already running or complete), and starts one on a connection that has none. It is bounded by
+ * {@link TransportContext#handshakeTimeout()}. A failed identify (the peer does not serve it, answers
+ * garbage or another peer's key, or times out) fails only that future: it never closes the connection.
+ * While it runs, the identify stream counts in both ends' {@link NetConn#streamCount()}; it stops counting
+ * before the future completes on the asking side (the answering side's count drops once the FINs crossed),
+ * so a caller that expects a fresh connection to carry no stream at all should wait for the future or
+ * turn identify-on-connect off.
  */
 public final class TcpTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
 
   private final TransportContext context;
   private final boolean identifyOnConnect;
+  private final boolean serveIdentify;
   private final EventLoopGroup group;
   private final Class<? extends Channel> channelType;
   private final Class<? extends ServerChannel> serverChannelType;
@@ -95,7 +101,7 @@ public final class TcpTransport implements Transport {
   private final Set<TcpConn> connections = ConcurrentHashMap.newKeySet();
   private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
 
-  /** A transport with the defaults: native epoll when available, no identify on connect. */
+  /** A transport with the defaults: native epoll when available, identify on every new connection. */
   public TcpTransport(TransportContext context) {
     this(builder(context));
   }
@@ -103,15 +109,18 @@ public final class TcpTransport implements Transport {
   private TcpTransport(Builder b) {
     this.context = b.context;
     this.identifyOnConnect = b.identifyOnConnect;
+    this.serveIdentify = b.serveIdentify;
     boolean epoll = b.nativeTransport && epollAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(b.threads, io);
     this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     this.serverChannelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    Map<String, StreamHandler> builtIns = Map.of(
-        Ping.PROTOCOL, Ping.responder(),
-        Identify.PROTOCOL, Identify.responder(context.identity(), this::listenAddresses,
-            List.of(Identify.PROTOCOL, Ping.PROTOCOL)));
+    Map<String, StreamHandler> builtIns = serveIdentify
+        ? Map.of(
+            Ping.PROTOCOL, Ping.responder(),
+            Identify.PROTOCOL, Identify.responder(context.identity(), this::listenAddresses,
+                List.of(Identify.PROTOCOL, Ping.PROTOCOL)))
+        : Map.of(Ping.PROTOCOL, Ping.responder());
     StreamRouter user = context.streamRouter();
     StreamRouter router = protocol -> user.handlerFor(protocol).or(() -> Optional.ofNullable(builtIns.get(protocol)));
     this.upgrader = new Upgrader(context.identity(), router, context.handshakeTimeout(), b.yamuxConfig);
@@ -212,10 +221,8 @@ public final class TcpTransport implements Transport {
           .whenComplete((conn, error) -> {
             if (error != null) {
               result.completeExceptionally(error);
-            } else if (register(conn) && result.complete(conn)) {
-              if (identifyOnConnect) {
-                identify(conn);
-              }
+            } else if (register(conn) && startIdentify(conn) && result.complete(conn)) {
+              log.debug("dialed {}", conn);
             } else {
               conn.close();
               result.completeExceptionally(new TransportException("the TCP transport is closed"));
@@ -300,6 +307,7 @@ public final class TcpTransport implements Transport {
             if (error != null) {
               handler.failed(remote, error);
             } else if (register(conn)) {
+              startIdentify(conn);
               handler.connected(conn);
             } else {
               conn.shutdown();
@@ -309,6 +317,19 @@ public final class TcpTransport implements Transport {
             log.warn("the inbound connection handler threw", e);
           }
         });
+  }
+
+  /** Starts identify on a new connection if so configured; true, so that it chains in a condition. */
+  private boolean startIdentify(TcpConn conn) {
+    if (identifyOnConnect) {
+      identify(conn).whenComplete((r, e) -> {
+        if (e != null) {
+          // Visible through identify(conn); the connection stays open either way.
+          log.debug("{}: identify failed: {}", conn, e.toString());
+        }
+      });
+    }
+    return true;
   }
 
   private void track(Channel ch) {
@@ -354,17 +375,22 @@ public final class TcpTransport implements Transport {
 
   /**
    * What the peer of {@code conn} said about itself in identify ({@value Identify#PROTOCOL}). Runs identify
-   * at most once per connection; later calls return the same future.
+   * at most once per connection; later calls return the same future. With identify-on-connect (the
+   * default) that is the run started when the connection was established. Thread-safe; the future
+   * completes on the connection's event loop. Failing never closes the connection.
    *
    * @return completed with the answer, or exceptionally with {@link TransportException} (malformed answer,
-   *     or a key that is not the connection's remote peer's), or as {@link NetConn#newStream} fails
+   *     or a key that is not the connection's remote peer's), {@link io.braid.api.ConnectionTimeoutException}
+   *     (no answer within the handshake timeout), or as {@link NetConn#newStream} fails (e.g.
+   *     {@link io.braid.api.ProtocolNegotiationException} when the peer does not serve identify)
    * @throws IllegalArgumentException if {@code conn} was not made by a {@code TcpTransport}
    */
   public static CompletableFuture<IdentifyResult> identify(NetConn conn) {
     if (!(conn instanceof TcpConn tcp)) {
       throw new IllegalArgumentException("not a TCP connection: " + conn);
     }
-    return tcp.once(c -> Identify.request(c).thenApply(IdentifyResult::of));
+    return tcp.once(c -> Identify.request(c, tcp.negotiationTimeout(), tcp.eventLoop())
+        .thenApply(IdentifyResult::of));
   }
 
   /**
@@ -451,7 +477,8 @@ public final class TcpTransport implements Transport {
   public static final class Builder {
     private final TransportContext context;
     private boolean nativeTransport = true;
-    private boolean identifyOnConnect;
+    private boolean identifyOnConnect = true;
+    private boolean serveIdentify = true;
     private int threads;
     private YamuxConfig yamuxConfig = YamuxConfig.defaults();
 
@@ -465,9 +492,22 @@ public final class TcpTransport implements Transport {
       return this;
     }
 
-    /** Whether to run identify on every outbound connection once it is established (default false). */
+    /**
+     * Whether to run identify on every new connection, outbound and inbound, once it is established
+     * (default true); see {@link TcpTransport} ("Identify").
+     */
     public Builder identifyOnConnect(boolean run) {
       this.identifyOnConnect = run;
+      return this;
+    }
+
+    /**
+     * Whether the built-in identify responder answers (default true). Off, a peer asking identify of this
+     * node hears "na" unless the context's router serves it: only tests need that, to play a peer that
+     * does not speak identify.
+     */
+    Builder serveIdentify(boolean serve) {
+      this.serveIdentify = serve;
       return this;
     }
 

@@ -68,6 +68,8 @@ class TcpTransportFeaturesTest {
     return t;
   }
 
+  // Identify on connect is off in server() and client(): each test here then sees only the streams it opens
+  // (and can serve identify its own way). IdentifyOnConnectTest covers the default.
   private TcpTransport server() {
     return transport(serverIdentity, serverRouter, WAIT, false);
   }

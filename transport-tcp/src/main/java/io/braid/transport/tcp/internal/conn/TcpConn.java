@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -138,6 +139,12 @@ public final class TcpConn implements NetConn {
         result.completeExceptionally(unwrap(openError));
         return;
       }
+      // A caller that gives up (cancels) while negotiation runs must not leave the stream counting.
+      result.whenComplete((s, e) -> {
+        if (e != null) {
+          muxed.reset();
+        }
+      });
       StreamNegotiation.run(muxed, negotiator).whenComplete((outcome, error) -> {
         if (error != null) {
           // Reset first: the stream must stop counting before the caller hears of the failure.
@@ -204,6 +211,16 @@ public final class TcpConn implements NetConn {
   @Override
   public CompletableFuture<CloseReason> closeFuture() {
     return closeFuture;
+  }
+
+  /** The bound on negotiating an inbound stream (the transport's handshake timeout). */
+  public Duration negotiationTimeout() {
+    return negotiationTimeout;
+  }
+
+  /** The event loop of this connection's channel, for timers whose callbacks must not block. */
+  public ScheduledExecutorService eventLoop() {
+    return channel.eventLoop();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.braid.transport.tcp.internal.protocols;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import io.braid.api.ConnectionTimeoutException;
 import io.braid.api.HostIdentity;
 import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
@@ -13,10 +14,15 @@ import io.braid.identity.PublicKey;
 import io.braid.identity.PublicKeys;
 import io.braid.transport.tcp.internal.protocols.proto.IdentifyProtos;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -67,20 +73,60 @@ public final class Identify {
   }
 
   /**
-   * Asks the peer of {@code conn} who it is. Fails with {@link TransportException} if the answer is
-   * malformed, too long, or carries a public key that is not the connection's remote peer's.
+   * Asks the peer of {@code conn} who it is, within {@code timeout} (timed on {@code timer}). The future
+   * completes only after the identify stream closed both ways (so it no longer counts in
+   * {@link NetConn#streamCount()}), or was reset on failure. Never closes the connection.
+   *
+   * @return fails with {@link TransportException} if the answer is malformed, too long, or carries a public
+   *     key that is not the connection's remote peer's; with {@link ConnectionTimeoutException} after
+   *     {@code timeout}; or as {@link NetConn#newStream} fails (e.g. {@link io.braid.api.ProtocolNegotiationException}
+   *     when the peer does not serve identify)
    */
-  public static CompletableFuture<IdentifyInfo> request(NetConn conn) {
-    return conn.newStream(PROTOCOL).thenCompose(stream -> {
+  public static CompletableFuture<IdentifyInfo> request(NetConn conn, Duration timeout,
+      ScheduledExecutorService timer) {
+    CompletableFuture<IdentifyInfo> result = new CompletableFuture<>();
+    CompletableFuture<NetStream> opening = conn.newStream(PROTOCOL);
+    // Set when the deadline fires: the reset it causes fails the read first, but the timeout is the cause.
+    AtomicReference<Throwable> timedOut = new AtomicReference<>();
+    ScheduledFuture<?> deadline = timer.schedule(() -> {
+      // Runs on the connection's event loop, like the stream's callbacks: no race with the answer. The
+      // stream is released first (whether still negotiating, which the cancel resets, or open), so the
+      // caller hears of the timeout only once it stopped counting.
+      if (!result.isDone()) {
+        ConnectionTimeoutException late = new ConnectionTimeoutException("identify", timeout);
+        timedOut.set(late);
+        opening.cancel(false);
+        opening.thenAccept(NetStream::reset);
+        result.completeExceptionally(late);
+      }
+    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    result.whenComplete((v, e) -> deadline.cancel(false));
+    opening.thenCompose(stream -> {
+      if (result.isDone()) {
+        stream.reset();
+        return result;
+      }
       stream.closeWrite();
-      return Streams.readToEnd(stream, MAX_BYTES).whenComplete((b, e) -> {
-        if (e != null) {
-          stream.reset();
-        } else {
-          stream.close();
-        }
-      });
-    }).thenApply(bytes -> parse(bytes, conn.remotePeer()));
+      return Streams.readToEnd(stream, MAX_BYTES)
+          .thenApply(bytes -> parse(bytes, conn.remotePeer()))
+          .whenComplete((info, e) -> {
+            if (e != null) {
+              stream.reset();
+            } else {
+              stream.close();
+            }
+          })
+          // Complete once the stream stopped counting, so a caller sees streamCount() without it.
+          .thenCompose(info -> stream.closeFuture().handle((v, e) -> info));
+    }).whenComplete((info, e) -> {
+      if (e != null) {
+        Throwable cause = timedOut.get();
+        result.completeExceptionally(cause != null ? cause : e);
+      } else {
+        result.complete(info);
+      }
+    });
+    return result;
   }
 
   /**
