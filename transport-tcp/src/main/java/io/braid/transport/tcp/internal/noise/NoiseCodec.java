@@ -73,6 +73,12 @@ public final class NoiseCodec extends ChannelDuplexHandler {
     cumulation = cumulation == null ? buf : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, buf);
     try {
       decodeFrames(ctx);
+      if (cumulation != null) {
+        // Only a partial frame is left. Drop the bytes already decoded, or a stream whose reads keep ending
+        // mid-frame (the usual case under load) would grow the cumulation without bound, reallocating and
+        // copying it ever larger: that was most of the CPU time of a bulk upload.
+        cumulation.discardSomeReadBytes();
+      }
     } catch (NoiseFrameException e) {
       failed = true;
       releaseCumulation();
@@ -191,6 +197,11 @@ public final class NoiseCodec extends ChannelDuplexHandler {
         out.release();
       }
     }
+  }
+
+  /** The capacity of the buffer holding a partial frame, 0 without one; tests check that it stays bounded. */
+  int bufferedCapacityForTesting() {
+    return cumulation == null ? 0 : cumulation.capacity();
   }
 
   private static byte[] scratch() {

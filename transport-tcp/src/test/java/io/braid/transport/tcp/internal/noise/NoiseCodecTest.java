@@ -204,6 +204,24 @@ class NoiseCodecTest {
   }
 
   @Test
+  void readsThatKeepEndingMidFrameDoNotGrowTheBufferedBytesWithoutBound() {
+    byte[] data = new byte[4 * 1024 * 1024];
+    Arrays.fill(data, (byte) 3);
+    a.writeOutbound(Unpooled.wrappedBuffer(data));
+    byte[] wire = drainOutbound(a);
+    NoiseCodec receiving = b.pipeline().get(NoiseCodec.class);
+    int maxCapacity = 0;
+    // 50,000-byte reads never line up with the 65,537-byte frames, so a partial frame is always left over.
+    for (int i = 0; i < wire.length; i += 50_000) {
+      b.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(wire, i, Math.min(wire.length, i + 50_000))));
+      maxCapacity = Math.max(maxCapacity, receiving.bufferedCapacityForTesting());
+    }
+    assertEquals(data.length, bSink.bytes().length);
+    assertTrue(maxCapacity <= 4 * (NoiseCodec.MAX_FRAME + 2),
+        "a partial frame is at most 65,537 bytes, yet the codec held a buffer of " + maxCapacity);
+  }
+
+  @Test
   void inputAfterAFailureIsReleasedAndDropped() {
     ByteBuf bad = Unpooled.wrappedBuffer(new byte[] {0, 1});
     ByteBuf more = Unpooled.wrappedBuffer(encryptAtA("late"));
