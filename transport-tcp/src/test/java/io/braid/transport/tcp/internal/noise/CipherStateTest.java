@@ -36,6 +36,46 @@ class CipherStateTest {
   }
 
   @Test
+  void theArrayFormsProduceTheSameBytesAsTheBufferFormsAtAnyOffset() throws AEADBadTagException {
+    CipherState[] buffers = pair();
+    CipherState[] arrays = pair();
+    byte[] ad = "ad".getBytes(StandardCharsets.US_ASCII);
+    for (int message = 0; message < 3; message++) {
+      byte[] plain = ("message " + message).getBytes(StandardCharsets.US_ASCII);
+      byte[] expected = new byte[plain.length + CipherState.TAG_LENGTH];
+      buffers[0].encrypt(ad, java.nio.ByteBuffer.wrap(plain), java.nio.ByteBuffer.wrap(expected));
+
+      byte[] in = new byte[plain.length + 5];
+      System.arraycopy(plain, 0, in, 3, plain.length);
+      byte[] out = new byte[expected.length + 9];
+      assertEquals(expected.length, arrays[0].encrypt(ad, in, 3, plain.length, out, 4));
+      assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, 4, 4 + expected.length));
+
+      byte[] back = new byte[plain.length + 2];
+      assertEquals(plain.length, arrays[1].decrypt(ad, out, 4, expected.length, back, 2));
+      assertArrayEquals(plain, java.util.Arrays.copyOfRange(back, 2, back.length));
+    }
+    assertEquals(3, arrays[0].nonce());
+    assertEquals(3, arrays[1].nonce());
+  }
+
+  @Test
+  void theArrayDecryptionRejectsATamperedTagWithoutAdvancingTheNonceAndThenRecovers() throws AEADBadTagException {
+    CipherState[] p = pair();
+    byte[] plain = {1, 2, 3};
+    byte[] ct = new byte[plain.length + CipherState.TAG_LENGTH];
+    p[0].encrypt(AD, plain, 0, plain.length, ct, 0);
+    byte[] tampered = ct.clone();
+    tampered[tampered.length - 1] ^= 1;
+    byte[] out = new byte[plain.length];
+    assertThrows(AEADBadTagException.class, () -> p[1].decrypt(AD, tampered, 0, tampered.length, out, 0));
+    assertThrows(AEADBadTagException.class, () -> p[1].decrypt(AD, ct, 0, CipherState.TAG_LENGTH - 1, out, 0));
+    assertEquals(0, p[1].nonce());
+    assertEquals(plain.length, p[1].decrypt(AD, ct, 0, ct.length, out, 0));
+    assertArrayEquals(plain, out);
+  }
+
+  @Test
   void eachMessageAdvancesTheNonceAndDecryptsOnlyInOrder() throws AEADBadTagException {
     CipherState[] p = pair();
     byte[] first = p[0].encryptWithAd(AD, new byte[] {1});

@@ -151,6 +151,76 @@ class NoiseCodecTest {
     assertEquals(2, bSink.reads);
   }
 
+  /** Three frames' worth of distinct bytes, so a misplaced offset shows up as wrong content, not just length. */
+  private static byte[] threeFramesOfData() {
+    byte[] data = new byte[2 * NoiseCodec.MAX_PLAINTEXT + 1000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 31 + (i >>> 8));
+    }
+    return data;
+  }
+
+  private void assertRoundTrip(byte[] data, ByteBuf plaintext, java.util.function.Function<byte[], ByteBuf> wireAs) {
+    a.writeOutbound(plaintext);
+    byte[] wire = drainOutbound(a);
+    assertEquals(data.length + 3 * (2 + 16), wire.length);
+    b.writeInbound(wireAs.apply(wire));
+    assertArrayEquals(data, bSink.bytes());
+    assertEquals(3, bSink.reads);
+  }
+
+  @Test
+  void directPlaintextAndDirectCiphertextRoundTripAcrossFrames() {
+    byte[] data = threeFramesOfData();
+    ByteBuf direct = Unpooled.directBuffer(data.length).writeBytes(data);
+    assertRoundTrip(data, direct, wire -> Unpooled.directBuffer(wire.length).writeBytes(wire));
+    assertEquals(0, direct.refCnt(), "the codec releases what it writes");
+  }
+
+  @Test
+  void heapBuffersWithAnArrayOffsetAreReadFromTheirOwnBytesOnly() {
+    byte[] data = threeFramesOfData();
+    byte[] padded = new byte[data.length + 200];
+    Arrays.fill(padded, (byte) 0x5a);
+    System.arraycopy(data, 0, padded, 100, data.length);
+    ByteBuf slice = Unpooled.wrappedBuffer(padded).slice(100, data.length);
+    assertTrue(slice.hasArray() && slice.arrayOffset() == 100);
+    assertRoundTrip(data, slice, wire -> {
+      byte[] paddedWire = new byte[wire.length + 7];
+      System.arraycopy(wire, 0, paddedWire, 7, wire.length);
+      return Unpooled.wrappedBuffer(paddedWire).slice(7, wire.length);
+    });
+  }
+
+  @Test
+  void compositePlaintextWithoutABackingArrayRoundTrips() {
+    byte[] data = threeFramesOfData();
+    int half = data.length / 2;
+    ByteBuf composite = Unpooled.wrappedBuffer(
+        Unpooled.directBuffer(half).writeBytes(data, 0, half),
+        Unpooled.wrappedBuffer(Arrays.copyOfRange(data, half, data.length)));
+    assertFalse(composite.hasArray());
+    assertRoundTrip(data, composite, Unpooled::wrappedBuffer);
+  }
+
+  @Test
+  void readsThatKeepEndingMidFrameDoNotGrowTheBufferedBytesWithoutBound() {
+    byte[] data = new byte[4 * 1024 * 1024];
+    Arrays.fill(data, (byte) 3);
+    a.writeOutbound(Unpooled.wrappedBuffer(data));
+    byte[] wire = drainOutbound(a);
+    NoiseCodec receiving = b.pipeline().get(NoiseCodec.class);
+    int maxCapacity = 0;
+    // 50,000-byte reads never line up with the 65,537-byte frames, so a partial frame is always left over.
+    for (int i = 0; i < wire.length; i += 50_000) {
+      b.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(wire, i, Math.min(wire.length, i + 50_000))));
+      maxCapacity = Math.max(maxCapacity, receiving.bufferedCapacityForTesting());
+    }
+    assertEquals(data.length, bSink.bytes().length);
+    assertTrue(maxCapacity <= 4 * (NoiseCodec.MAX_FRAME + 2),
+        "a partial frame is at most 65,537 bytes, yet the codec held a buffer of " + maxCapacity);
+  }
+
   @Test
   void inputAfterAFailureIsReleasedAndDropped() {
     ByteBuf bad = Unpooled.wrappedBuffer(new byte[] {0, 1});
