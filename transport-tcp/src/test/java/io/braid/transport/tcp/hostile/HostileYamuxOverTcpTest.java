@@ -129,8 +129,45 @@ class HostileYamuxOverTcpTest {
     assertEquals(List.of(), inbound.violations());
   }
 
-  /** A client channel that has completed /noise, the Noise handshake and /yamux/1.0.0, then speaks raw bytes. */
+  @org.junit.jupiter.api.Test
+  void anOutboundStreamWhosePeerNeverAnswersTheNegotiationFailsAtTheTimeoutAndStopsCounting()
+      throws Exception {
+    Duration shortTimeout = Duration.ofMillis(500);
+    Identity quickId = Identity.generate();
+    TcpTransport quick = TcpTransport.builder(new TransportContext(quickId, StreamRouter.refuseAll(), shortTimeout))
+        .identifyOnConnect(false).build();
+    try {
+      RecordingInboundHandler quickInbound = new RecordingInboundHandler();
+      Multiaddr quickAddress = quick.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"), quickInbound)
+          .get(WAIT.toSeconds(), TimeUnit.SECONDS).addresses().get(0);
+      java.util.List<io.braid.transport.tcp.internal.yamux.MuxedStream> accepted =
+          new java.util.concurrent.CopyOnWriteArrayList<>();
+      Channel silent = upgradedClient(quickId, quickAddress, accepted::add);
+      NetConn conn = quickInbound.awaitConnection(WAIT);
+
+      Throwable failure = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.ExecutionException.class,
+          () -> conn.newStream("/never/answered/1.0.0").get(WAIT.toSeconds(), TimeUnit.SECONDS)).getCause();
+      assertTrue(failure instanceof io.braid.api.ConnectionTimeoutException, failure.toString());
+      assertEquals(1, accepted.size(), "the silent peer did accept the stream");
+      assertEquals(0, conn.streamCount(), "the timed-out stream stops counting");
+      assertTrue(conn.isOpen(), "a silent stream is not a reason to drop the connection");
+      silent.close().sync();
+    } finally {
+      quick.close();
+    }
+  }
+
   private Channel upgradedClient() throws Exception {
+    return upgradedClient(serverIdentity, address, null);
+  }
+
+  /**
+   * A client channel that has completed /noise, the Noise handshake and /yamux/1.0.0, then speaks raw
+   * bytes, or real Yamux (accepting streams and never answering them) when given a listener.
+   */
+  private Channel upgradedClient(Identity remote, Multiaddr to,
+      io.braid.transport.tcp.internal.yamux.MuxedStreamListener yamuxListener) throws Exception {
     Identity me = Identity.generate();
     CompletableFuture<Void> ready = new CompletableFuture<>();
     MultistreamHandler security = MultistreamHandler.initiator(List.of(NoiseHandshakeHandler.PROTOCOL_ID), WAIT);
@@ -148,14 +185,14 @@ class HostileYamuxOverTcpTest {
           }
         });
     InetSocketAddress target = new InetSocketAddress("127.0.0.1",
-        Integer.parseInt(address.valueOf("tcp").orElseThrow()));
+        Integer.parseInt(to.valueOf("tcp").orElseThrow()));
     Channel ch = b.connect(target).sync().channel();
     security.result().whenComplete((proto, err) -> {
       if (err != null) {
         ready.completeExceptionally(err);
         return;
       }
-      NoiseHandshakeHandler noise = NoiseHandshakeHandler.initiator(me, serverIdentity.peerId(), WAIT);
+      NoiseHandshakeHandler noise = NoiseHandshakeHandler.initiator(me, remote.peerId(), WAIT);
       noise.handshakeFuture().whenComplete((result, e) -> {
         if (e != null) {
           ready.completeExceptionally(e);
@@ -167,9 +204,13 @@ class HostileYamuxOverTcpTest {
           muxer.result().whenComplete((p, e2) -> {
             if (e2 != null) {
               ready.completeExceptionally(e2);
-            } else {
-              ready.complete(null);
+              return;
             }
+            if (yamuxListener != null) { // speak real Yamux, but never answer a stream's negotiation
+              ch.pipeline().addBefore("sink", "yamux", new io.braid.transport.tcp.internal.yamux.YamuxSession(
+                  true, io.braid.transport.tcp.internal.yamux.YamuxConfig.defaults(), yamuxListener));
+            }
+            ready.complete(null);
           });
           ch.pipeline().addBefore("sink", "muxer-mss", muxer);
         });

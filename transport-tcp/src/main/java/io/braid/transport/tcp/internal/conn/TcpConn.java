@@ -145,7 +145,15 @@ public final class TcpConn implements NetConn {
           muxed.reset();
         }
       });
-      StreamNegotiation.run(muxed, negotiator).whenComplete((outcome, error) -> {
+      // Bounded like inbound negotiation: a peer that accepts the stream and never answers must not
+      // hold the caller (or the stream) forever.
+      CompletableFuture<StreamNegotiation.Outcome> negotiation = StreamNegotiation.run(muxed, negotiator);
+      ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
+        negotiation.completeExceptionally(new ConnectionTimeoutException("outbound stream negotiation",
+            negotiationTimeout));
+      }, negotiationTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      negotiation.whenComplete((outcome, error) -> {
+        timer.cancel(false);
         if (error != null) {
           // Reset first: the stream must stop counting before the caller hears of the failure.
           muxed.reset();
