@@ -47,8 +47,8 @@ class ProductionArchitectureTest {
     }
 
     @Test
-    void holdsTheProtocolsModule() {
-      for (String name : List.of("io.braid.protocols.Perf", "io.braid.protocols.Echo")) {
+    void holdsTheProtocolsAndCliModules() {
+      for (String name : List.of("io.braid.protocols.Perf", "io.braid.protocols.Echo", "io.braid.cli.Braid")) {
         assertTrue(production.contain(name), () -> "production import lacks " + name);
       }
     }
