@@ -41,11 +41,27 @@ abstract class StreamsCommand extends BalancedClientCommand {
   }
 
   /**
+   * Whether standard output is a terminal. From JDK 22 {@code System.console()} is non-null even when
+   * output is redirected, and {@code Console.isTerminal()} (not in Java 17, hence reflection) tells.
+   */
+  static boolean onTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return true;
+    }
+  }
+
+  /**
    * Shows how many streams finished, as a bar on standard error, only when standard output is a terminal
    * and {@code --json} is off.
    */
   <T> void progress(List<CompletableFuture<T>> tasks, String what) {
-    if (json || System.console() == null) {
+    if (json || !onTerminal()) {
       return;
     }
     AtomicInteger done = new AtomicInteger();
