@@ -189,6 +189,17 @@ class BraidCliTest {
     }
 
     @Test
+    void connsOverTheListenersPerPeerLimitFailsAndCountsOnlyKeptConnections() throws Exception {
+      try (RunningListener small = new RunningListener("--max-conns-per-peer", "2")) {
+        CliRun run = CliRun.of("conns", small.address, "--count", "4", "--json");
+        assertEquals(Braid.FAILED, run.exitCode(), run.out());
+        assertEquals("false", run.field("ok"));
+        assertEquals("2", run.field("opened"), run.out());
+        assertTrue(run.err().contains("--max-conns-per-peer"), run.err());
+      }
+    }
+
+    @Test
     void noCommandIsAUsageError() {
       CliRun run = CliRun.of();
       assertEquals(Braid.USAGE, run.exitCode());
