@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  *
  * <p>Modules map to packages as STYLE.md says: {@code io.braid.api}, {@code io.braid.identity}, {@code io.braid.core},
  * {@code io.braid.balancer.spi}, {@code io.braid.balancer.roundrobin}, {@code io.braid.balancer.leastloaded},
- * {@code io.braid.transport.tcp}, {@code io.braid.testkit}, {@code io.braid.benchmarks}.
+ * {@code io.braid.transport.tcp}, {@code io.braid.testkit}, {@code io.braid.benchmarks}, {@code io.braid.protocols},
+ * {@code io.braid.cli}.
  * {@link #EVERY_CLASS_BELONGS_TO_A_KNOWN_MODULE} keeps that map honest: a Braid class outside these
  * packages would escape every per-module rule, so it fails the build until someone states the rules of
  * its module here.
@@ -72,6 +73,8 @@ public final class BraidArchitecture {
   static final String TRANSPORT_TCP = "io.braid.transport.tcp..";
   static final String TESTKIT = "io.braid.testkit..";
   static final String BENCHMARKS = "io.braid.benchmarks..";
+  static final String PROTOCOLS = "io.braid.protocols..";
+  static final String CLI = "io.braid.cli..";
   static final String NETTY = "io.netty..";
 
   /**
@@ -94,7 +97,9 @@ public final class BraidArchitecture {
           "io.braid.core",
           "io.braid.transport.tcp",
           "io.braid.testkit",
-          "io.braid.benchmarks");
+          "io.braid.benchmarks",
+          "io.braid.protocols",
+          "io.braid.cli");
 
   /** Families whose members are separate modules, one level below the family name. */
   private static final Set<String> MODULE_FAMILIES = Set.of("balancer", "transport");
@@ -212,6 +217,49 @@ public final class BraidArchitecture {
                   + " transport or a concrete balancer")
           // May be empty: see the note on allowEmptyShould above.
           .allowEmptyShould(true);
+
+  /**
+   * {@code protocols} (perf, echo) depends on the api and the JDK alone: the protocols run over any
+   * {@link io.braid.api.NetStream}, whoever made it, and log nothing.
+   */
+  public static final ArchRule PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY =
+      classes()
+          .that()
+          .resideInAPackage(PROTOCOLS)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(PROTOCOLS, API, JDK)
+          .because("application protocols are written against the NetStream port, never a transport or core")
+          // May be empty: see the note on allowEmptyShould above.
+          .allowEmptyShould(true);
+
+  /**
+   * {@code cli} is the outermost leaf: it may use every module (and its own libraries), but not the
+   * testkit, which is for tests only. Other modules' internals are kept out by
+   * {@link #INTERNAL_PACKAGES_STAY_IN_THEIR_MODULE}.
+   */
+  public static final ArchRule CLI_NEVER_NAMES_THE_TESTKIT =
+      noClasses()
+          .that()
+          .resideInAPackage(CLI)
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(TESTKIT)
+          .because("the testkit's fakes and contracts are for tests; the braid command ships to users")
+          // May be empty: see the note on allowEmptyShould above.
+          .allowEmptyShould(true);
+
+  /** No Braid module depends on the cli: it is a leaf. */
+  public static final ArchRule NOTHING_DEPENDS_ON_THE_CLI =
+      noClasses()
+          .that()
+          .resideInAPackage(BRAID + "..")
+          .and()
+          .resideOutsideOfPackage(CLI)
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(CLI)
+          .because("the cli is the outermost layer; a library module that named it would pull picocli into users' builds");
 
   /** Netty appears only in transports (and in the benchmarks leaf, see the class comment). */
   public static final ArchRule NETTY_ONLY_IN_TRANSPORTS =

@@ -23,6 +23,12 @@ class ModuleMapTest {
   }
 
   @Test
+  void protocolsAndTheCliAreModulesOfTheirOwn() {
+    assertEquals(Optional.of("io.braid.protocols"), BraidArchitecture.moduleOf("io.braid.protocols.internal"));
+    assertEquals(Optional.of("io.braid.cli"), BraidArchitecture.moduleOf("io.braid.cli"));
+  }
+
+  @Test
   void eachBalancerAndEachTransportIsItsOwnModule() {
     assertEquals(Optional.of("io.braid.balancer.spi"), BraidArchitecture.moduleOf("io.braid.balancer.spi.internal"));
     assertEquals(
@@ -33,7 +39,7 @@ class ModuleMapTest {
 
   @Test
   void anUnknownBraidPackageMapsToAModuleOfTheUsualShape() {
-    assertEquals(Optional.of("io.braid.protocols"), BraidArchitecture.moduleOf("io.braid.protocols.internal.ping"));
+    assertEquals(Optional.of("io.braid.dht"), BraidArchitecture.moduleOf("io.braid.dht.internal.ping"));
     assertEquals(Optional.of("io.braid.apix"), BraidArchitecture.moduleOf("io.braid.apix.internal"));
   }
 

@@ -1,6 +1,9 @@
 package io.braid.architecture;
 
 import static io.braid.architecture.BraidArchitecture.API_DEPENDS_ON_THE_JDK_ALONE;
+import static io.braid.architecture.BraidArchitecture.CLI_NEVER_NAMES_THE_TESTKIT;
+import static io.braid.architecture.BraidArchitecture.NOTHING_DEPENDS_ON_THE_CLI;
+import static io.braid.architecture.BraidArchitecture.PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY;
 import static io.braid.architecture.BraidArchitecture.BALANCER_SPI_DEPENDS_ON_API_JDK_AND_SLF4J_ONLY;
 import static io.braid.architecture.BraidArchitecture.CORE_DEPENDS_ON_API_SPI_JDK_AND_SLF4J_ONLY;
 import static io.braid.architecture.BraidArchitecture.CORE_NEVER_NAMES_AN_ADAPTER;
@@ -57,6 +60,12 @@ import io.braid.identity.planted.IdentityUsesSlf4j;
 import io.braid.stray.planted.StrayClass;
 import io.braid.testkit.planted.ContractExposesInternalHarness;
 import io.braid.testkit.planted.ContractUsesCore;
+import io.braid.cli.planted.CliUsesCoreTransportAndProtocols;
+import io.braid.cli.planted.CliUsesTestkit;
+import io.braid.protocols.planted.ProtocolsUseApiAndJdk;
+import io.braid.identity.planted.IdentityUsesCli;
+import io.braid.protocols.planted.ProtocolsUseCore;
+import io.braid.protocols.planted.ProtocolsUseSlf4j;
 import io.braid.testkit.planted.ContractUsesTransport;
 import io.braid.testkit.planted.PlantedContract;
 import io.braid.transport.tcp.planted.PlantedTcpTransport;
@@ -114,6 +123,58 @@ class PlantedViolationsTest {
     @Test
     void identityUsingTheApiTheJdkBouncycastleAndProtobufPasses() {
       assertPasses(IDENTITY_DEPENDS_ON_API_JDK_BOUNCYCASTLE_AND_PROTOBUF_ONLY, IdentityUsesApiJdkBouncycastleAndProtobuf.class);
+    }
+  }
+
+  @Nested
+  @DisplayName("protocols depend on api and JDK only")
+  class Protocols {
+    @Test
+    void protocolsReachingIntoCoreFail() {
+      assertMentions(
+          violationMessage(PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY, ProtocolsUseCore.class),
+          CoreUsesPortsAndSlf4j.class.getName());
+    }
+
+    @Test
+    void protocolsLoggingThroughSlf4jFail() {
+      assertMentions(violationMessage(PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY, ProtocolsUseSlf4j.class), "org.slf4j.Logger");
+    }
+
+    @Test
+    void protocolsUsingTheApiAndTheJdkPass() {
+      assertPasses(PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY, ProtocolsUseApiAndJdk.class);
+    }
+  }
+
+  @Nested
+  @DisplayName("the cli uses any module but the testkit, and nothing uses the cli")
+  class Cli {
+    @Test
+    void theCliNamingTheTestkitFails() {
+      assertMentions(
+          violationMessage(CLI_NEVER_NAMES_THE_TESTKIT, CliUsesTestkit.class), PlantedContract.class.getName());
+    }
+
+    @Test
+    void theCliUsingCoreATransportAndProtocolsPasses() {
+      assertPasses(CLI_NEVER_NAMES_THE_TESTKIT, CliUsesCoreTransportAndProtocols.class);
+    }
+
+    @Test
+    void aModuleNamingTheCliFails() {
+      assertMentions(
+          violationMessage(NOTHING_DEPENDS_ON_THE_CLI, IdentityUsesCli.class),
+          CliUsesTestkit.class.getName());
+    }
+
+    @Test
+    void theCliNamingItselfAndModulesThatIgnoreItPass() {
+      assertPasses(
+          NOTHING_DEPENDS_ON_THE_CLI,
+          CliUsesTestkit.class,
+          CliUsesCoreTransportAndProtocols.class,
+          ProtocolsUseApiAndJdk.class);
     }
   }
 
@@ -373,7 +434,9 @@ class PlantedViolationsTest {
           CoreUsesNetty.class,
           PlantedTcpTransport.class,
           PlantedContract.class,
-          BenchmarkUsesNetty.class);
+          BenchmarkUsesNetty.class,
+          ProtocolsUseApiAndJdk.class,
+          CliUsesTestkit.class);
     }
   }
 }

@@ -47,6 +47,13 @@ class ProductionArchitectureTest {
     }
 
     @Test
+    void holdsTheProtocolsAndCliModules() {
+      for (String name : List.of("io.braid.protocols.Perf", "io.braid.protocols.Echo", "io.braid.cli.Braid")) {
+        assertTrue(production.contain(name), () -> "production import lacks " + name);
+      }
+    }
+
+    @Test
     void holdsNoTestClassSoNoPlantedViolation() {
       List<String> testClasses =
           production.stream()
@@ -99,6 +106,21 @@ class ProductionArchitectureTest {
   @Test
   void theTestkitDependsOnThePortsAndTestLibrariesOnly() {
     BraidArchitecture.TESTKIT_DEPENDS_ON_API_SPI_AND_TEST_LIBRARIES_ONLY.check(production);
+  }
+
+  @Test
+  void protocolsDependOnTheApiAndTheJdkOnly() {
+    BraidArchitecture.PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY.check(production);
+  }
+
+  @Test
+  void theCliNeverNamesTheTestkit() {
+    BraidArchitecture.CLI_NEVER_NAMES_THE_TESTKIT.check(production);
+  }
+
+  @Test
+  void nothingDependsOnTheCli() {
+    BraidArchitecture.NOTHING_DEPENDS_ON_THE_CLI.check(production);
   }
 
   @Test

@@ -1,0 +1,63 @@
+package io.braid.cli;
+
+import io.braid.api.NetStream;
+import io.braid.core.Swarm;
+import io.braid.protocols.Echo;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Sends SIZE bytes on each of S {@code /echo/1.0.0} streams and checks every byte that comes back. */
+@Command(name = "echo", mixinStandardHelpOptions = true,
+    description = "Echo SIZE bytes on each of S streams and verify them byte for byte.")
+final class EchoCommand extends StreamsCommand {
+  @Option(names = "--bytes", paramLabel = "SIZE", required = true, converter = Sizes.class,
+      description = "Bytes per stream, e.g. 1000, 64KiB, 1MiB.")
+  long bytes;
+
+  @Override
+  public Integer call() throws Exception {
+    checkStreams();
+    try (Swarm swarm = swarm()) {
+      List<NetStream> opened;
+      int conns = dial(swarm).size();
+      opened = openStreams(swarm, Echo.PROTOCOL);
+      long start = System.nanoTime();
+      List<CompletableFuture<Echo.EchoResult>> tasks = new ArrayList<>();
+      for (NetStream s : opened) {
+        tasks.add(Echo.client(s, bytes));
+      }
+      progress(tasks, "echo");
+      await(CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)), timeout().multipliedBy(10), "echo");
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long total = bytes * streams;
+      double gbps = seconds > 0 ? total * 8 / seconds / 1e9 : 0;
+      if (json) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("command", "echo");
+        o.put("ok", true);
+        o.put("peer", peer().toString());
+        o.put("connections", conns);
+        o.put("balancer", balancer);
+        o.put("streams", streams);
+        o.put("bytes_per_stream", bytes);
+        o.put("total_bytes", total);
+        o.put("verified", true);
+        o.put("seconds", seconds);
+        o.put("gbps", gbps);
+        o.put("streams_per_connection", streamsPerConnection(opened));
+        printJson(o);
+      } else {
+        out().printf(Locale.ROOT, "ECHO %s verified on %d streams over %d connections (%s) in %.3f s, %.3f Gbit/s%n",
+            Sizes.format(total), streams, conns, balancer, seconds, gbps);
+        out().println("streams per connection: " + streamsPerConnection(opened));
+      }
+      return 0;
+    }
+  }
+}

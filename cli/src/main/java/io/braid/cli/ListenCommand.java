@@ -1,0 +1,154 @@
+package io.braid.cli;
+
+import io.braid.api.CloseReason;
+import io.braid.api.ConnectionConfig;
+import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
+import io.braid.api.NetworkListener;
+import io.braid.api.PeerId;
+import io.braid.core.Swarm;
+import io.braid.identity.Identity;
+import io.braid.protocols.Echo;
+import io.braid.protocols.Perf;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Serves ping, identify (built into the TCP transport), {@code /echo/1.0.0} and {@code /perf/1.0.0} until
+ * interrupted. Prints {@code LISTEN <multiaddr>/p2p/<peer id>} once ready, then one line per connection
+ * opened or closed with the count of connections to that peer.
+ */
+@Command(name = "listen", mixinStandardHelpOptions = true,
+    description = "Serve ping, identify, echo and perf on TCP until interrupted.")
+final class ListenCommand extends BaseCommand {
+  @Option(names = "--port", paramLabel = "N", defaultValue = "0", description = "TCP port (default: any free port).")
+  int port;
+
+  @Option(names = "--host", paramLabel = "IP", defaultValue = "127.0.0.1",
+      description = "IPv4 address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  String host;
+
+  @Option(names = "--key", paramLabel = "FILE",
+      description = "Private key made by 'braid keygen' (default: a fresh Ed25519 key, so a new peer id).")
+  Path key;
+
+  @Option(names = "--max-conns-per-peer", paramLabel = "N", defaultValue = "16",
+      description = "Connections accepted from one peer (default: ${DEFAULT-VALUE}).")
+  int maxConnsPerPeer;
+
+  @Option(names = "--perf-max-download", paramLabel = "SIZE", defaultValue = "16GiB", converter = Sizes.class,
+      description = "Largest perf download one stream may ask for (default: ${DEFAULT-VALUE}).")
+  long perfMaxDownload;
+
+  /** Counted down to stop serving; interrupting the thread that runs the command does the same. */
+  final CountDownLatch stop = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw new CliException("--port must be between 0 and 65535, was " + port);
+    }
+    Identity identity = loadIdentity();
+    ConnectionConfig config;
+    try {
+      config = ConnectionConfig.builder().maxConnectionsPerPeer(maxConnsPerPeer).build();
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+    Multiaddr address;
+    try {
+      address = Multiaddr.fromString("/ip4/" + host + "/tcp/" + port);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--host '" + host + "' is not an IPv4 address: " + e.getMessage(), e);
+    }
+    PrintWriter out = out();
+    Swarm swarm = Swarm.builder(identity).connectionConfig(config).build();
+    Thread hook = new Thread(swarm::close, "braid-listen-shutdown");
+    try {
+      swarm.setStreamHandler(Echo.PROTOCOL, Echo.server());
+      swarm.setStreamHandler(Perf.PROTOCOL, Perf.server(perfMaxDownload));
+      // Counted here, from the events themselves, so each line's count matches the lines before it.
+      Map<PeerId, Integer> perPeer = new HashMap<>();
+      swarm.addListener(new NetworkListener() {
+        @Override
+        public void connectionOpened(NetConn c) {
+          int n;
+          synchronized (perPeer) {
+            n = perPeer.merge(c.remotePeer(), 1, Integer::sum);
+          }
+          log(out, "CONN open  " + c.remotePeer() + " " + c.remoteAddress() + " (" + n + " to this peer)");
+        }
+
+        @Override
+        public void connectionClosed(NetConn c, CloseReason reason) {
+          int n;
+          synchronized (perPeer) {
+            Integer left = perPeer.merge(c.remotePeer(), -1, Integer::sum);
+            n = left == null ? 0 : left;
+            if (n <= 0) {
+              perPeer.remove(c.remotePeer());
+            }
+          }
+          log(out, "CONN close " + c.remotePeer() + " " + c.remoteAddress() + " " + reason.kind() + " (" + n
+              + " to this peer)");
+        }
+      });
+      List<Multiaddr> bound = await(swarm.listen(address), Duration.ofSeconds(30), "listening on " + address);
+      Runtime.getRuntime().addShutdownHook(hook);
+      Multiaddr full = bound.get(0).encapsulate("/p2p/" + identity.peerId());
+      log(out, "LISTEN " + full);
+      try {
+        stop.await();
+      } catch (InterruptedException e) {
+        // Interrupted (Ctrl-C in a test harness, or a stop): shut down normally.
+      }
+      return 0;
+    } finally {
+      swarm.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        // Already shutting down, or never added.
+      }
+    }
+  }
+
+  private static void log(PrintWriter out, String line) {
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
+  }
+
+  private Identity loadIdentity() {
+    if (key == null) {
+      return Identity.generate();
+    }
+    byte[] bytes;
+    try {
+      if (Files.size(key) > 64 * 1024) {
+        throw new CliException("key file " + key + " is too large to be a private key");
+      }
+      bytes = Files.readAllBytes(key);
+    } catch (NoSuchFileException e) {
+      throw new CliException("key file " + key + " does not exist (make one with 'braid keygen --out " + key + "')");
+    } catch (IOException e) {
+      throw new CliException("cannot read key file " + key + ": " + e.getMessage(), e);
+    }
+    try {
+      return Identity.fromPrivateKey(bytes);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("key file " + key + " holds no libp2p private key: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package io.braid.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("braid against an in-process 'braid listen'")
+class BraidCliTest {
+  private static RunningListener listener;
+
+  @BeforeAll
+  static void startListener() throws Exception {
+    listener = new RunningListener("--perf-max-download", "16MiB");
+  }
+
+  @AfterAll
+  static void stopListener() throws Exception {
+    if (listener != null) {
+      listener.close();
+    }
+  }
+
+  private static void assertOneLineWithoutStackTrace(CliRun run) {
+    assertFalse(run.err().contains("\tat "), () -> "stack trace without --verbose: " + run.err());
+    assertFalse(run.err().isBlank(), "no error message");
+  }
+
+  @Test
+  void listenPrintsAMultiaddrEndingInItsPeerId() {
+    assertTrue(listener.address.matches("/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/12D3KooW\\w+"), listener.address);
+  }
+
+  @Nested
+  @DisplayName("client commands succeed with --json")
+  class Success {
+    @Test
+    void pingSendsTheCountOverEveryConnectionAndIdentifiesThePeer() {
+      CliRun run = CliRun.of("ping", listener.address, "--count", "4", "--connections", "2", "--json");
+      assertEquals(0, run.exitCode(), run.err());
+      assertEquals("true", run.field("ok"));
+      assertEquals("2", run.field("connections"));
+      assertEquals(4, run.field("rtt_ms").split(",").length, run.out());
+      assertEquals("\"" + listener.address.substring(listener.address.indexOf("/p2p/") + 5) + "\"", run.field("peer"));
+      assertTrue(run.field("agent").startsWith("\"braid"), run.out());
+    }
+
+    @Test
+    void echoVerifiesEveryStreamAndSpreadsThemOverTheConnections() {
+      CliRun run = CliRun.of("echo", listener.address, "--bytes", "1MiB", "--streams", "4", "--connections", "2",
+          "--json");
+      assertEquals(0, run.exitCode(), run.err());
+      assertEquals("true", run.field("verified"));
+      assertEquals(String.valueOf(4L << 20), run.field("total_bytes"));
+      // Round robin over two connections: two streams each.
+      String spread = run.field("streams_per_connection");
+      assertEquals(2, spread.split(",").length, spread);
+      assertTrue(spread.matches("\\{\"[^\"]+\":2,\"[^\"]+\":2}"), spread);
+    }
+
+    @Test
+    void perfMovesTheExactSizesEachWayOnEveryStream() {
+      CliRun run = CliRun.of("perf", listener.address, "--upload", "8MiB", "--download", "4MiB", "--streams", "2",
+          "--connections", "2", "--balancer", "least_loaded", "--json");
+      assertEquals(0, run.exitCode(), run.err());
+      assertEquals(String.valueOf(16L << 20), run.field("upload_bytes"));
+      assertEquals(String.valueOf(8L << 20), run.field("download_bytes"));
+      assertTrue(Double.parseDouble(run.field("upload_gbps")) > 0, run.out());
+      assertTrue(Double.parseDouble(run.field("download_gbps")) > 0, run.out());
+      assertEquals("\"least_loaded\"", run.field("balancer"));
+    }
+
+    @Test
+    void perfWithZeroBytesEachWaySucceeds() {
+      CliRun run = CliRun.of("perf", listener.address, "--upload", "0", "--download", "0", "--json");
+      assertEquals(0, run.exitCode(), run.err());
+      assertEquals("0", run.field("upload_bytes"));
+    }
+
+    @Test
+    void connsOpensTheRequestedConnectionsAndTheListenerLogsTheCountPerPeer() throws Exception {
+      CliRun run = CliRun.of("conns", listener.address, "--count", "3", "--json");
+      assertEquals(0, run.exitCode(), run.err());
+      assertEquals("3", run.field("opened"));
+      assertEquals(3, run.field("connections").split("\"id\"").length - 1, run.out());
+      assertNotNull(listener.awaitLine(l -> l.startsWith("CONN open ") && l.endsWith("(3 to this peer)")),
+          "the listener logged no third connection of one peer");
+    }
+
+    @Test
+    void textOutputOfPingEndsWithASummary() {
+      CliRun run = CliRun.of("ping", listener.address, "--count", "2");
+      assertEquals(0, run.exitCode(), run.err());
+      assertTrue(run.out().contains("2 pings, rtt min/avg/max = "), run.out());
+    }
+  }
+
+  @Nested
+  @DisplayName("failures are one clear line and a non-zero exit")
+  class Failures {
+    @Test
+    void aMalformedMultiaddrIsAUsageError() {
+      CliRun run = CliRun.of("ping", "/ip4/1.2.3/tcp/1");
+      assertEquals(Braid.USAGE, run.exitCode());
+      assertTrue(run.err().startsWith("braid ping: "), run.err());
+      assertTrue(run.err().contains("is not a multiaddr"), run.err());
+      assertOneLineWithoutStackTrace(run);
+    }
+
+    @Test
+    void aMultiaddrWithoutAPeerIdIsAUsageError() {
+      CliRun run = CliRun.of("echo", "/ip4/127.0.0.1/tcp/1", "--bytes", "1");
+      assertEquals(Braid.USAGE, run.exitCode());
+      assertTrue(run.err().contains("/p2p/<peer id>"), run.err());
+    }
+
+    @Test
+    void anUnreachablePeerFailsWithOneLineAndJsonSaysSo() throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      String peer = listener.address.substring(listener.address.indexOf("/p2p/"));
+      CliRun run = CliRun.of("ping", "/ip4/127.0.0.1/tcp/" + port + peer, "--json", "--timeout", "10");
+      assertEquals(Braid.FAILED, run.exitCode());
+      assertEquals(1, run.err().lines().count(), run.err());
+      assertTrue(run.err().startsWith("braid ping: dialing "), run.err());
+      assertOneLineWithoutStackTrace(run);
+      assertEquals("false", run.field("ok"));
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      String peer = listener.address.substring(listener.address.indexOf("/p2p/"));
+      CliRun run = CliRun.of("ping", "/ip4/127.0.0.1/tcp/" + port + peer, "--verbose", "--timeout", "10");
+      assertEquals(Braid.FAILED, run.exitCode());
+      assertTrue(run.err().contains("\tat "), run.err());
+    }
+
+    @Test
+    void anUnknownBalancerIsNamedWithTheKnownOnes() {
+      CliRun run = CliRun.of("echo", listener.address, "--bytes", "1KiB", "--balancer", "fastest");
+      assertEquals(Braid.FAILED, run.exitCode());
+      assertTrue(run.err().contains("fastest"), run.err());
+      assertTrue(run.err().contains("round_robin") && run.err().contains("least_loaded"), run.err());
+      assertOneLineWithoutStackTrace(run);
+    }
+
+    @Test
+    void aPerfDownloadAboveTheListenersCapIsRefused() {
+      CliRun run = CliRun.of("perf", listener.address, "--upload", "0", "--download", "17MiB", "--json");
+      assertEquals(Braid.FAILED, run.exitCode());
+      assertTrue(run.err().contains("--perf-max-download"), run.err());
+      assertEquals("false", run.field("ok"));
+    }
+
+    @Test
+    void badSizesAreUsageErrors() {
+      for (String bad : new String[] {"1.5MiB", "12XB", "-1", "2000GiB", ""}) {
+        CliRun run = CliRun.of("perf", listener.address, "--upload", bad, "--download", "0");
+        assertEquals(Braid.USAGE, run.exitCode(), bad);
+        assertTrue(run.err().contains("--upload"), run.err());
+        assertOneLineWithoutStackTrace(run);
+      }
+    }
+
+    @Test
+    void outOfRangeCountsAreRefused() {
+      CliRun run = CliRun.of("echo", listener.address, "--bytes", "1", "--streams", "0");
+      assertEquals(Braid.FAILED, run.exitCode());
+      assertTrue(run.err().contains("--streams must be between 1 and 4096, was 0"), run.err());
+      CliRun conns = CliRun.of("conns", listener.address, "--count", "0");
+      assertTrue(conns.err().contains("--count must be between 1 and 1024, was 0"), conns.err());
+    }
+
+    @Test
+    void connsOverTheListenersPerPeerLimitFailsAndCountsOnlyKeptConnections() throws Exception {
+      try (RunningListener small = new RunningListener("--max-conns-per-peer", "2")) {
+        CliRun run = CliRun.of("conns", small.address, "--count", "4", "--json");
+        assertEquals(Braid.FAILED, run.exitCode(), run.out());
+        assertEquals("false", run.field("ok"));
+        assertEquals("2", run.field("opened"), run.out());
+        assertTrue(run.err().contains("--max-conns-per-peer"), run.err());
+      }
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+      CliRun run = CliRun.of();
+      assertEquals(Braid.USAGE, run.exitCode());
+      assertTrue(run.err().contains("a command is required"), run.err());
+    }
+
+    @Test
+    void aMissingKeyFileIsNamed(@TempDir Path dir) {
+      Path missing = dir.resolve("nope.key");
+      CliRun run = CliRun.of("listen", "--key", missing.toString());
+      assertEquals(Braid.FAILED, run.exitCode());
+      assertTrue(run.err().contains(missing + " does not exist"), run.err());
+      assertOneLineWithoutStackTrace(run);
+    }
+
+    @Test
+    void aFileThatIsNoKeyIsRefused(@TempDir Path dir) throws Exception {
+      Path junk = Files.write(dir.resolve("junk.key"), new byte[] {1, 2, 3});
+      CliRun run = CliRun.of("listen", "--key", junk.toString());
+      assertEquals(Braid.FAILED, run.exitCode());
+      assertTrue(run.err().contains("holds no libp2p private key"), run.err());
+    }
+  }
+
+  @Nested
+  @DisplayName("keygen")
+  class Keygen {
+    @Test
+    void aGeneratedKeyGivesListenTheSamePeerIdEveryTime(@TempDir Path dir) throws Exception {
+      Path key = dir.resolve("node.key");
+      CliRun gen = CliRun.of("keygen", "--out", key.toString(), "--json");
+      assertEquals(0, gen.exitCode(), gen.err());
+      String peer = gen.field("peer_id").replace("\"", "");
+      assertTrue(peer.startsWith("12D3KooW"), peer);
+      for (int i = 0; i < 2; i++) {
+        try (RunningListener l = new RunningListener("--key", key.toString())) {
+          assertTrue(l.address.endsWith("/p2p/" + peer), l.address);
+        }
+      }
+    }
+
+    @Test
+    void everyKeyTypeCanBeGenerated(@TempDir Path dir) {
+      for (String type : new String[] {"ed25519", "secp256k1", "ecdsa", "rsa"}) {
+        CliRun run = CliRun.of("keygen", "--out", dir.resolve(type).toString(), "--type", type);
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("KEY " + type + " "), run.out());
+      }
+    }
+
+    @Test
+    void anExistingFileIsNotOverwritten(@TempDir Path dir) throws Exception {
+      Path key = Files.write(dir.resolve("taken"), new byte[] {42});
+      CliRun run = CliRun.of("keygen", "--out", key.toString());
+      assertEquals(Braid.FAILED, run.exitCode());
+      assertTrue(run.err().contains("already exists"), run.err());
+      assertTrue(Arrays.equals(new byte[] {42}, Files.readAllBytes(key)));
+    }
+
+    @Test
+    void anUnknownTypeListsTheKnownOnes(@TempDir Path dir) {
+      CliRun run = CliRun.of("keygen", "--out", dir.resolve("k").toString(), "--type", "dsa");
+      assertEquals(Braid.USAGE, run.exitCode());
+      assertTrue(run.err().contains("ed25519") && run.err().contains("rsa"), run.err());
+    }
+  }
+}

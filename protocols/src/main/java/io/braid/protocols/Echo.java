@@ -1,0 +1,190 @@
+package io.braid.protocols;
+
+import io.braid.api.NetStream;
+import io.braid.api.StreamHandler;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The echo protocol, {@code /echo/1.0.0}: the server writes back every byte it reads, in order, until
+ * the client half-closes; then it half-closes too. Nothing serves it until the user registers
+ * {@link #server()} for {@link #PROTOCOL}.
+ *
+ * <p>The server holds at most one chunk (as the transport delivered it, at most 64 KiB on Braid's
+ * transports): it reads the next chunk only once the previous one was written back, so a client that
+ * does not read stops being read from. The client checks every byte it gets back against what it sent
+ * without keeping a copy of its own output when it generates the bytes ({@link #client(NetStream, long)}).
+ *
+ * <p>Threads: all methods return at once; work continues on the stream's callback threads.
+ */
+public final class Echo {
+  /** The protocol id. */
+  public static final String PROTOCOL = "/echo/1.0.0";
+
+  /** Length of the pseudo-random block that {@link #client(NetStream, long)} repeats. */
+  private static final int BLOCK = StreamLoops.CHUNK;
+
+  private Echo() {}
+
+  /** What one echo exchange did: bytes sent and verified, and the time from first write to last byte back. */
+  public record EchoResult(long bytes, Duration time) {
+    public EchoResult {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
+      }
+      Objects.requireNonNull(time, "time");
+    }
+  }
+
+  /**
+   * The server handler. Each stream: echo until end of stream, then half-close; on any failure, reset.
+   */
+  public static StreamHandler server() {
+    return Echo::serve;
+  }
+
+  private static void serve(NetStream stream) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    serveNext(stream, done);
+    done.thenCompose(v -> stream.closeWrite()).whenComplete((v, e) -> {
+      if (e != null) {
+        stream.reset();
+      } else {
+        stream.close();
+      }
+    });
+  }
+
+  private static void serveNext(NetStream stream, CompletableFuture<Void> done) {
+    // Iterative while futures are already complete; see StreamLoops' design note.
+    while (true) {
+      CompletableFuture<Void> step;
+      try {
+        step = stream.read().thenCompose(chunk -> {
+          if (!chunk.hasRemaining()) {
+            done.complete(null);
+            return CompletableFuture.completedFuture(null);
+          }
+          return stream.write(chunk);
+        });
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+        return;
+      }
+      if (step.isDone() && !step.isCompletedExceptionally()) {
+        if (done.isDone()) {
+          return;
+        }
+        continue;
+      }
+      step.whenComplete((v, e) -> {
+        if (e != null) {
+          done.completeExceptionally(StreamLoops.unwrap(e));
+        } else if (!done.isDone()) {
+          serveNext(stream, done);
+        }
+      });
+      return;
+    }
+  }
+
+  /**
+   * Sends {@code data}, half-closes, and checks that exactly the same bytes come back before end of
+   * stream. The stream is closed when this succeeds and reset when it fails.
+   *
+   * @return a future completed with the result, or exceptionally with {@link ProtocolViolationException}
+   *     if the echo differs from {@code data} (or is longer or shorter), or with the stream's exception
+   */
+  public static CompletableFuture<EchoResult> client(NetStream stream, byte[] data) {
+    Objects.requireNonNull(data, "data");
+    byte[] copy = data.clone();
+    return run(stream, copy.length, (offset, len) -> ByteBuffer.wrap(copy, (int) offset, len).slice(),
+        (offset, b) -> b == copy[(int) offset]);
+  }
+
+  /**
+   * Sends {@code bytes} pseudo-random bytes (a fixed 64 KiB block, repeated), half-closes, and checks
+   * that exactly the same bytes come back. Memory stays bounded whatever {@code bytes} is.
+   *
+   * @throws IllegalArgumentException if {@code bytes < 0}
+   * @see #client(NetStream, byte[])
+   */
+  public static CompletableFuture<EchoResult> client(NetStream stream, long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
+    }
+    byte[] block = Pattern.BLOCK_BYTES;
+    return run(stream, bytes, (offset, len) -> {
+      // offset is always a multiple of the chunk size, which equals the block size.
+      return ByteBuffer.wrap(block, 0, len).asReadOnlyBuffer();
+    }, (offset, b) -> b == block[(int) (offset % BLOCK)]);
+  }
+
+  /** The repeated block, made once from a fixed seed so both runs and tests see the same bytes. */
+  private static final class Pattern {
+    static final byte[] BLOCK_BYTES = new byte[BLOCK];
+
+    static {
+      SplittableRandom r = new SplittableRandom(0x6272616964L);
+      for (int i = 0; i < BLOCK; i++) {
+        BLOCK_BYTES[i] = (byte) r.nextInt(256);
+      }
+    }
+  }
+
+  private interface Check {
+    boolean matches(long offset, byte b);
+  }
+
+  private static CompletableFuture<EchoResult> run(NetStream stream, long size, StreamLoops.ChunkSource source,
+      Check check) {
+    Objects.requireNonNull(stream, "stream");
+    long start = System.nanoTime();
+    AtomicLong received = new AtomicLong();
+    CompletableFuture<Void> echoed = StreamLoops.readLoop(stream, chunk -> {
+      if (chunk == null) {
+        if (received.get() != size) {
+          throw new ProtocolViolationException("echo ended after " + received.get() + " of " + size + " bytes");
+        }
+        return false;
+      }
+      long offset = received.get();
+      if (offset + chunk.remaining() > size) {
+        throw new ProtocolViolationException("echo sent more than the " + size + " bytes written");
+      }
+      for (int i = chunk.position(); i < chunk.limit(); i++, offset++) {
+        if (!check.matches(offset, chunk.get(i))) {
+          throw new ProtocolViolationException("echo differs from what was sent at byte " + offset);
+        }
+      }
+      received.set(offset);
+      return true;
+    });
+    CompletableFuture<Void> sent = StreamLoops.writeChunks(stream, size, source)
+        .thenCompose(v -> stream.closeWrite());
+    CompletableFuture<EchoResult> out = new CompletableFuture<>();
+    sent.whenComplete((v, e) -> {
+      if (e != null) {
+        stream.reset();
+        out.completeExceptionally(StreamLoops.unwrap(e));
+      }
+    });
+    echoed.whenComplete((v, e) -> {
+      if (e != null) {
+        stream.reset();
+        out.completeExceptionally(StreamLoops.unwrap(e));
+      }
+    });
+    sent.thenCombine(echoed, (a, b) -> null).whenComplete((v, e) -> {
+      if (e == null) {
+        stream.close();
+        out.complete(new EchoResult(size, Duration.ofNanos(System.nanoTime() - start)));
+      }
+    });
+    return out;
+  }
+}
