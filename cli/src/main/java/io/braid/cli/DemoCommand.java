@@ -18,6 +18,7 @@ import io.braid.identity.Identity;
 import io.braid.protocols.Echo;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,11 +62,16 @@ final class DemoCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    if (json) {
-      throw new CliException("demo prints text only; --json is not supported");
-    }
-    try (Demo demo = new Demo(out())) {
+    // With --json the tables go nowhere and the checked figures are printed as one object.
+    PrintWriter text = json ? new PrintWriter(Writer.nullWriter()) : out();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("command", "demo");
+    result.put("ok", true);
+    try (Demo demo = new Demo(text, result)) {
       demo.run();
+    }
+    if (json) {
+      printJson(result);
     }
     return 0;
   }
@@ -83,9 +90,11 @@ final class DemoCommand extends BaseCommand {
     private final Map<PeerId, String> names = new ConcurrentHashMap<>();
     private final TransportProvider tcp = tcpProvider();
     private final Multiaddr loopback = Multiaddr.fromString("/ip4/127.0.0.1/tcp/0");
+    private final Map<String, Object> result;
 
-    Demo(PrintWriter out) {
+    Demo(PrintWriter out, Map<String, Object> result) {
       this.out = out;
+      this.result = result;
     }
 
     void run() {
@@ -108,6 +117,7 @@ final class DemoCommand extends BaseCommand {
       close();
       out.printf("all swarms closed; connection slots still in use: %d%n",
           nodes.stream().mapToInt(n -> n.swarm().connectionSlotsInUse()).sum());
+      result.put("ms", millisSince(start));
       out.printf("%nDone in %d ms.%n", millisSince(start));
       out.flush();
     }
@@ -139,6 +149,7 @@ final class DemoCommand extends BaseCommand {
       int onB = b.swarm().getConnections(a.peer()).size();
       check(onB == CONNECTIONS, "B should see " + CONNECTIONS + " connections from A, sees " + onB);
       out.printf("=> one address, %d connections (B sees %d)%n", conns.size(), onB);
+      result.put("connections", conns.stream().map(NetConn::id).toList());
       return conns;
     }
 
@@ -169,6 +180,7 @@ final class DemoCommand extends BaseCommand {
       Map<String, Integer> perConnection = echoStreams(a, b, ROUND_ROBIN_STREAMS);
       out.printf("%d streams echoed and verified in %d ms%n", ROUND_ROBIN_STREAMS, millisSince(t0));
       streamTable(conns, perConnection, "streams");
+      result.put("round_robin", ordered(conns, perConnection));
       int even = ROUND_ROBIN_STREAMS / conns.size();
       for (NetConn c : conns) {
         int n = perConnection.getOrDefault(c.id(), 0);
@@ -225,6 +237,10 @@ final class DemoCommand extends BaseCommand {
             String.valueOf(perConnection.getOrDefault(c.id(), 0)), String.valueOf(c.streamCount())));
       }
       table(List.of("connection", "pinned", "placed by least_loaded", "open now"), rows);
+      Map<String, Object> ll = new LinkedHashMap<>();
+      ll.put("pinned", Map.of(busy.id(), pinned));
+      ll.put("placed", ordered(conns, perConnection));
+      result.put("least_loaded", ll);
       // 90 streams over 3 connections with 30 already on one: even load means 30 each, none on the busy one.
       int onBusy = perConnection.getOrDefault(busy.id(), 0);
       int evenLoad = (pinned + placed) / conns.size();
@@ -293,6 +309,10 @@ final class DemoCommand extends BaseCommand {
       Map<String, Integer> perConnection = echoStreams(a, b, count);
       out.printf("%d new echo streams under round_robin:%n", count);
       streamTable(conns, perConnection, "new streams");
+      Map<String, Object> after = new LinkedHashMap<>();
+      after.put("closed", victim.id());
+      after.put("new_streams", ordered(conns, perConnection));
+      result.put("after_close", after);
       check(!perConnection.containsKey(victim.id()), "a stream went to the closed connection " + victim.id());
       for (NetConn c : left) {
         check(perConnection.getOrDefault(c.id(), 0) == count / left.size(),
@@ -369,6 +389,12 @@ final class DemoCommand extends BaseCommand {
       }
       out.printf("=> %d failed dials, then %d connections to C (each connection slot retries on its own)%n",
           failures.get(), conns.size());
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("port", port);
+      r.put("failed_dials", failures.get());
+      r.put("connections", conns.size());
+      r.put("ms", TimeUnit.NANOSECONDS.toMillis(sorted.get(sorted.size() - 1).nanos() - t0));
+      result.put("retries", r);
       check(failures.get() >= 1, "the dial to C should have failed at least once before C listened");
       check(conns.size() == CONNECTIONS, "A should end with " + CONNECTIONS + " connections to C, has "
           + conns.size());
@@ -410,6 +436,11 @@ final class DemoCommand extends BaseCommand {
       out.printf("A.getConnectionsMap()  = %s%n", render(all,
           l -> l.stream().map(NetConn::id).collect(Collectors.joining(", ", "[", "]"))));
       out.printf("A.getConnections()     = %d connections in all%n", a.swarm().getConnections().size());
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("getConnection_B", one.map(NetConn::id).orElse(null));
+      v.put("connectionsLegacy", legacy.size());
+      v.put("getConnectionsMap", all.values().stream().mapToInt(List::size).sum());
+      result.put("views", v);
       check(one.isPresent(), "A.getConnection(B) should find a connection");
       check(legacy.size() == 2, "connectionsLegacy() should have one entry per peer (2), has " + legacy.size());
       check(all.getOrDefault(c.peer(), List.of()).size() == CONNECTIONS,
@@ -459,6 +490,15 @@ final class DemoCommand extends BaseCommand {
           .sorted(Map.Entry.comparingByKey(Comparator.comparing(p -> names.getOrDefault(p, p.toBase58()))))
           .map(e -> names.getOrDefault(e.getKey(), e.getKey().toBase58()) + "=" + value.apply(e.getValue()))
           .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    /** Streams per connection, in the order of {@code conns}, for the JSON result. */
+    private static Map<String, Object> ordered(List<NetConn> conns, Map<String, Integer> perConnection) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (NetConn c : conns) {
+        m.put(c.id(), perConnection.getOrDefault(c.id(), 0));
+      }
+      return m;
     }
 
     /** Streams per connection of {@code conns}, in their order, closed ones marked. */
