@@ -31,6 +31,7 @@ import picocli.CommandLine.ParameterException;
       PerfCommand.class,
       ConnsCommand.class,
       KeygenCommand.class,
+      DemoCommand.class,
       HelpCommand.class
     })
 public final class Braid implements Runnable {
