@@ -45,7 +45,7 @@ public final class Braid implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "a command is required (listen, ping, echo, perf, conns, keygen)");
+    throw new ParameterException(spec.commandLine(), "a command is required (demo, listen, ping, echo, perf, conns, keygen)");
   }
 
   public static void main(String[] args) {
