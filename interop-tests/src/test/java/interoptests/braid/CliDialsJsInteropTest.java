@@ -1,0 +1,124 @@
+package interoptests.braid;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.braid.cli.Braid;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The {@code braid} command line tool, run in-process ({@link Braid#run}) with {@code --json}, against a
+ * js-libp2p listener: {@code ping}, {@code echo}, and {@code perf}, which js does not serve.
+ */
+@Timeout(120)
+@DisplayName("braid CLI against js-libp2p listener")
+class CliDialsJsInteropTest {
+    private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
+    private static final long MIB = 1024 * 1024;
+
+    /** One in-process CLI run: its exit code and JSON, as a {@link DialResult} so the dotted accessors work. */
+    private static DialResult cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Braid.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        String output = "braid " + String.join(" ", args) + "\nstdout: " + out + "\nstderr: " + err;
+        System.out.println(output);
+        String json = out.toString().strip();
+        if (!json.startsWith("{")) {
+            return fail("no JSON on stdout\n" + output);
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = (Map<String, Object>) MiniJson.parse(json);
+            return new DialResult(code, parsed, output);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            return fail("unreadable JSON\n" + output, e);
+        }
+    }
+
+    /**
+     * The CLI's peer id as the js listener saw it: the CLI makes a fresh identity per run and does not print
+     * it, so it is read from the listener's first inbound CONNECTED line. js prints that line when the
+     * connection opens, before any stream, so it is there once the CLI run that opened it has returned.
+     */
+    private static String cliPeerAsSeenBy(JsPeer listener) {
+        Optional<String> line = listener.events().stream().filter(l -> l.startsWith("CONNECTED ")).findFirst();
+        if (line.isEmpty()) {
+            return fail("js listener reported no connection\n" + listener.describeOutput());
+        }
+        return line.get().split(" ")[1];
+    }
+
+    @Test
+    @DisplayName("braid ping --json pings js over two connections and reads js's agent from identify")
+    void pingReportsRttsAndJsAgent() throws Exception {
+        try (JsPeer listener = JsPeer.listen()) {
+            DialResult run = cli("ping", listener.multiaddr(), "--count", "3", "--connections", "2", "--json");
+
+            assertTrue(run.ok(), run::toString);
+            List<Object> rtts = run.list("rtt_ms");
+            assertAll(
+                    () -> assertEquals("ping", run.string("command")),
+                    () -> assertEquals(listener.peerId(), run.string("peer")),
+                    () -> assertTrue(run.string("agent").startsWith("js-libp2p/"), run::toString),
+                    () -> assertEquals(2, run.integer("connections"), run::toString),
+                    () -> assertEquals(3, run.integer("count"), run::toString),
+                    () -> assertEquals(3, rtts.size(), run::toString),
+                    () -> assertTrue(rtts.stream().allMatch(r -> (Double) r >= 0), run::toString),
+                    () -> assertTrue(run.number("min_ms") <= run.number("avg_ms")
+                            && run.number("avg_ms") <= run.number("max_ms"), run::toString));
+            listener.awaitConnectionCount(cliPeerAsSeenBy(listener), 2, EVENT_TIMEOUT);
+        }
+    }
+
+    @Test
+    @DisplayName("braid echo --json sends 1 MiB on each of 4 streams over 2 connections to js and verifies every byte")
+    void echoVerifiesFourStreamsSpreadOverTwoConnections() throws Exception {
+        try (JsPeer listener = JsPeer.listen()) {
+            DialResult run = cli("echo", listener.multiaddr(), "--bytes", "1MiB", "--streams", "4",
+                    "--connections", "2", "--json");
+
+            assertTrue(run.ok(), run::toString);
+            assertAll(
+                    () -> assertEquals(listener.peerId(), run.string("peer")),
+                    () -> assertTrue(run.bool("verified"), run::toString),
+                    () -> assertEquals(4, run.integer("streams"), run::toString),
+                    () -> assertEquals((double) MIB, run.number("bytes_per_stream"), run::toString),
+                    () -> assertEquals(4.0 * MIB, run.number("total_bytes"), run::toString),
+                    () -> assertEquals("round_robin", run.string("balancer")),
+                    () -> assertTrue(run.number("gbps") > 0, run::toString));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> spread = (Map<String, Object>) run.json().get("streams_per_connection");
+            assertEquals(2, spread.size(), run::toString);
+            assertTrue(spread.values().stream().allMatch(n -> ((Double) n) == 2.0), run::toString);
+            listener.awaitConnectionCount(cliPeerAsSeenBy(listener), 2, EVENT_TIMEOUT);
+        }
+    }
+
+    @Test
+    @DisplayName("braid perf --json against js, which serves no /perf/1.0.0, fails with exit 1 and a JSON error")
+    void perfAgainstJsFailsCleanlyBecauseJsServesNoPerf() throws Exception {
+        // js-libp2p's perf service (@libp2p/perf) is not in the npm registry this build uses, so the js peer
+        // cannot serve /perf/1.0.0; the CLI must say so rather than hang or pretend.
+        try (JsPeer listener = JsPeer.listen()) {
+            DialResult run = cli("perf", listener.multiaddr(), "--upload", "8MiB", "--download", "8MiB",
+                    "--timeout", "15", "--json");
+
+            assertEquals(Braid.FAILED, run.exitCode(), run::toString);
+            assertFalse(run.bool("ok"), run::toString);
+            assertEquals("perf", run.string("command"));
+            assertTrue(run.string("error").contains("/perf/1.0.0"), run::toString);
+        }
+    }
+}
