@@ -107,6 +107,22 @@ class CliDialsJsInteropTest {
     }
 
     @Test
+    @DisplayName("braid conns --json opens 3 connections to the one js peer and js sees 3")
+    void connsOpensThreeConnectionsThatJsSeesToo() throws Exception {
+        try (JsPeer listener = JsPeer.listen()) {
+            DialResult run = cli("conns", listener.multiaddr(), "--count", "3", "--json");
+
+            assertTrue(run.ok(), run::toString);
+            assertAll(
+                    () -> assertEquals("conns", run.string("command")),
+                    () -> assertEquals(listener.peerId(), run.string("peer")),
+                    () -> assertEquals(3, run.integer("requested"), run::toString),
+                    () -> assertEquals(3, run.integer("opened"), run::toString));
+            listener.awaitConnectionCount(cliPeerAsSeenBy(listener), 3, EVENT_TIMEOUT);
+        }
+    }
+
+    @Test
     @DisplayName("braid perf --json against js, which serves no /perf/1.0.0, fails with exit 1 and a JSON error")
     void perfAgainstJsFailsCleanlyBecauseJsServesNoPerf() throws Exception {
         // js-libp2p's perf service (@libp2p/perf) is not in the npm registry this build uses, so the js peer
