@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -204,33 +203,12 @@ public abstract class TransportContract {
 
   /** Waits at most {@link #timeout()} for {@code future} and returns its value. */
   protected final <T> T await(CompletableFuture<T> future, String what) {
-    try {
-      return future.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      return fail(what + " did not complete within " + timeout());
-    } catch (ExecutionException e) {
-      return fail(what + " failed: " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return fail("interrupted while waiting for " + what);
-    }
+    return Awaits.await(future, timeout(), what);
   }
 
-  /** Waits at most {@link #timeout()} for {@code future} to fail and returns the (unwrapped) cause. */
+  /** Waits at most {@link #timeout()} for {@code future} to fail and returns the unwrapped cause. */
   protected final Throwable awaitFailure(CompletableFuture<?> future, String what) {
-    try {
-      Object v = future.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-      return fail(what + " should have failed but completed with " + v);
-    } catch (TimeoutException e) {
-      return fail(what + " neither failed nor completed within " + timeout());
-    } catch (ExecutionException e) {
-      return Streams.unwrap(e.getCause());
-    } catch (CancellationException e) {
-      return e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return fail("interrupted while waiting for " + what);
-    }
+    return Awaits.awaitFailure(future, timeout(), what);
   }
 
   /** Opens a stream on {@code conn}, waiting at most {@link #timeout()}. */
