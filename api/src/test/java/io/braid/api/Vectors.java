@@ -11,35 +11,51 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Finds the official test vectors through the system property {@code braid.vectors.dir} (the root pom's
- * surefire configuration sets it). A missing property, directory or file fails the test: vectors are never
- * silently skipped.
+ * Reads the official test vectors from the repository's {@code vectors/} folder, named by the system
+ * property {@code braid.vectors.dir} (the root pom's surefire configuration sets it, and {@code
+ * braid.repo.dir} to the repository root). A missing property, directory or file fails the test: vectors
+ * are never silently skipped; so does a directory outside the repository. This mirrors testkit's {@code
+ * TestVectors}, which {@code api} cannot depend on (testkit depends on api).
  */
 final class Vectors {
   static final String PROPERTY = "braid.vectors.dir";
+  static final String REPO_PROPERTY = "braid.repo.dir";
 
   private Vectors() {}
 
   /** The lines of vector file {@code name}, or a failed test saying exactly what is missing. */
   static List<String> lines(String name) {
-    String dir = System.getProperty(PROPERTY);
-    if (dir == null || dir.isBlank()) {
-      return fail("system property " + PROPERTY + " is not set: run the tests through Maven (the root pom sets"
-          + " it to <repo>/../shared/vectors) or pass -D" + PROPERTY + "=<directory holding " + name + ">");
+    Path dir = property(PROPERTY);
+    Path repo = property(REPO_PROPERTY);
+    if (!Files.isDirectory(dir)) {
+      return fail("test vector directory " + dir + " (from -D" + PROPERTY + ") does not exist");
     }
-    Path file = Path.of(dir).resolve(name);
-    if (!Files.isDirectory(Path.of(dir))) {
-      return fail("test vector directory " + Path.of(dir).toAbsolutePath().normalize() + " (from -D" + PROPERTY
-          + ") does not exist");
+    try {
+      if (!dir.toRealPath().startsWith(repo.toRealPath())) {
+        return fail("test vector directory " + dir.toRealPath() + " lies outside the repository "
+            + repo.toRealPath() + ": tests may read only files inside the repository (its vectors/ folder)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + dir + " or " + repo, e);
     }
+    Path file = dir.resolve(name);
     if (!Files.isRegularFile(file)) {
-      return fail("test vector file " + file.toAbsolutePath().normalize() + " is missing");
+      return fail("test vector file " + file + " is missing (the repository's vectors/ folder should hold it)");
     }
     try {
       return Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+  }
+
+  private static Path property(String name) {
+    String value = System.getProperty(name);
+    if (value == null || value.isBlank()) {
+      return fail("system property " + name + " is not set: run the tests through Maven (the root pom sets "
+          + PROPERTY + " to <repo>/vectors and " + REPO_PROPERTY + " to <repo>)");
+    }
+    return Path.of(value).toAbsolutePath().normalize();
   }
 
   static byte[] hex(String s) {

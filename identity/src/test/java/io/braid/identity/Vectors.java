@@ -13,7 +13,6 @@ import java.util.Map;
  * never silently skipped.
  */
 final class Vectors {
-  static final String PROPERTY = "braid.vectors.dir";
   static final String PEER_ID_FILE = "vectors-peerid.txt";
 
   private Vectors() {}

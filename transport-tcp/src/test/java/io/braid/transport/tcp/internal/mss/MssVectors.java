@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
  * fails the test: vectors are never silently skipped.
  */
 final class MssVectors {
-  static final String PROPERTY = "braid.vectors.dir";
   static final String FILE = "vectors-mss-yamux.txt";
 
   private static final Pattern ENCODING = Pattern.compile("^MSS \\[(\\w+)\\]\\s+\"(.*)\"\\s+->\\s+([0-9a-f]+)\\s*$");

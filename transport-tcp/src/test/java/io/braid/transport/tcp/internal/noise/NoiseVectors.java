@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads /work/shared/vectors/vectors-noise.txt (directory from the system property braid.vectors.dir). */
+/** Reads the repository's vectors/vectors-noise.txt through {@link io.braid.testkit.TestVectors}. */
 final class NoiseVectors {
   private static final Pattern SECTION = Pattern.compile("^\\[vector (\\w+):");
   private static final Pattern MESSAGE =
