@@ -55,11 +55,15 @@ public final class Multiaddr {
    * @param code the protocol code (e.g. 4 for ip4)
    * @param name the protocol name (e.g. {@code ip4}); an alias ({@code ipfs}) is replaced by the name
    * @param value the value in binary form (empty for protocols without a value); copied in and out
-   * @throws IllegalArgumentException if the code is unknown, the name is not the code's, or the value is
-   *     not valid for the protocol
-   * @throws NullPointerException if {@code name} or {@code value} is null
    */
   public record Component(int code, String name, byte[] value) {
+    /**
+     * Checks and copies the component's parts.
+     *
+     * @throws IllegalArgumentException if the code is unknown, the name is not the code's, or the value
+     *     is not valid for the protocol
+     * @throws NullPointerException if {@code name} or {@code value} is null
+     */
     public Component {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SelfContainedRepositoryTest {
   private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", "node_modules", ".idea", ".vscode");
   private static final Pattern CLIMB = Pattern.compile("(?<![\\w.])((?:\\.\\./)+)");
-  private static final Pattern MACHINE_PATH =
-      Pattern.compile("(?<![\\w.$}-])/(?:work|home|tmp|opt|usr|var|etc|root|mnt|srv|media)/[\\w.-]");
+  /** A machine's folders; installed tools ({@code /usr/bin}, JDKs under {@code /usr/lib/jvm}) are no files of a test. */
+  private static final Pattern MACHINE_PATH = Pattern.compile(
+      "(?<![\\w.$}-])/(?!usr/bin/|usr/lib/jvm)(?:work|home|tmp|opt|usr|var|etc|root|mnt|srv|media)/[\\w.-]");
   /** Built from parts so that a plain grep for it finds no reader in the tree. */
   private static final String OLD_VECTOR_HOME = ".." + "/shared";
 
@@ -72,6 +73,7 @@ class SelfContainedRepositoryTest {
     write(repo.resolve("mod/src/test/java/B.java"), "class B { String v = \"" + OLD_VECTOR_HOME + "\"; }");
     write(repo.resolve(".ci/run"), "#!/usr/bin/env bash\ncd \"$(dirname \"$0\")/..\" && ./mvnw -B verify");
     write(repo.resolve("bin/tool"), "exec java -cp /home/someone/lib.jar Main");
+    write(repo.resolve("bin/jdks"), "for j in /usr/lib/jvm/*/; do /usr/bin/env \"$j/bin/java\" -version; done");
 
     List<String> offences = scan(repo);
 

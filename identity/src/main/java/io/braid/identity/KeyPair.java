@@ -39,7 +39,7 @@ public final class KeyPair {
   /**
    * A new RSA key pair with a {@code bits}-bit modulus and public exponent 65537.
    *
-   * @throws IllegalArgumentException unless 2048 <= bits <= 8192
+   * @throws IllegalArgumentException unless {@code 2048 <= bits <= 8192}
    */
   public static KeyPair generateRsa(int bits, SecureRandom random) {
     Objects.requireNonNull(random, "random");
