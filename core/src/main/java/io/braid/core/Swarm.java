@@ -62,48 +62,44 @@ import java.util.random.RandomGenerator;
  * }</pre>
  *
  * <h2>Design</h2>
- * This class is a facade: it checks arguments and wires collaborators of {@code io.braid.core.internal},
- * one per concern, in the manner of go-libp2p's swarm files. {@code DialCoordinator} shares one dial per
- * peer between concurrent callers and its {@code DialWorker} runs the attempts, retries
- * ({@code BackoffPolicy}) and timeouts; {@code Admission} reserves slots before each handshake, gives
- * them back on every path and applies the simultaneous-open rule (<b>the connection dialed by the peer
- * with the smaller peer id is kept</b>); {@code ConnectionRegistry} holds each peer's connections and
- * builds the views; {@code StreamPlacer} places streams with the balancer and fails over;
- * {@code EventDispatcher} delivers listener events; {@code Lifecycle} closes; {@code SlotPool},
- * {@code AddressBook} and {@code TransportSet} hold the global budgets, addresses and transports. The
- * collaborators never call back into this class.
+ * A facade: it checks arguments and delegates to collaborators in {@code io.braid.core.internal}, one per
+ * concern, as go-libp2p splits its swarm into files. {@code DialCoordinator} shares one dial per peer
+ * between concurrent callers (a later {@code dialPeer} joins it, adding attempts for slots freed
+ * meanwhile); its {@code DialWorker} runs the attempts, {@code BackoffPolicy} retries and timeouts.
+ * {@code Admission} reserves slots before each handshake, gives them back on every path and settles
+ * simultaneous dials: <b>the connection dialed by the peer with the smaller peer id is kept</b>.
+ * {@code ConnectionRegistry} holds each peer's connections and the views; {@code StreamPlacer} places
+ * streams with the balancer and fails over; {@code EventDispatcher} delivers events; {@code Lifecycle}
+ * closes; {@code SlotPool}, {@code AddressBook} and {@code TransportSet} hold the global budgets, the
+ * addresses and the transports. The collaborators never call back into this class.
  *
  * <h2>Concurrency</h2>
- * Thread-safe. The state and what guards it:
+ * Thread-safe. What guards what:
  * <ul>
  *   <li>Each peer has one record ({@code PeerState}) with its own lock, shared by the registry (its
  *       connections), admission (its reserved and superseded slots) and the dial coordinator (its dial
- *       job and attempts). Every change of a peer's state happens under that lock, so the per-peer cap
- *       holds at every moment, counting connections still handshaking. The connection list is an
- *       immutable snapshot in a volatile field, replaced on every change, so views never lock.</li>
+ *       and attempts). Every change of a peer happens under that lock, so the per-peer cap holds at every
+ *       moment, handshakes in flight included. Its connection list is an immutable snapshot in a volatile
+ *       field, replaced on each change, so views never lock.</li>
  *   <li>{@code SlotPool} guards the global connection and handshake counters and the closed bit with its
- *       own lock, always the innermost one (taken inside a peer lock, never around one). Setting the
- *       closed bit under it is what guarantees that no slot is handed out once close began.</li>
- *   <li>The address book, the stream handlers, the listeners and the transport listeners are concurrent
- *       collections; the lock-free retry jitter generator is used under its own monitor.</li>
+ *       own lock, always the innermost (taken inside a peer lock, never around one); setting the closed
+ *       bit under it ensures no slot is handed out once close began.</li>
+ *   <li>Addresses, stream handlers, listeners and transport listeners are concurrent collections; the
+ *       retry jitter generator is drawn from under its own monitor.</li>
  * </ul>
- * <b>No lock is held while calling anything outside the swarm</b>: transports (dial, listen, close),
- * connections ({@code newStream}, {@code close}), the gater, the balancer, listeners, and the completion
- * of any future a caller may have attached code to. Under a peer lock the code only reads and writes
- * fields, reserves slots, and <em>queues</em> events in the order of the changes they report; after
- * unlocking it gives global slots back (which may complete {@link #closeFuture()}), delivers the queued
- * events and completes futures. The gater and the balancer are asked before a lock is taken. Hence a
- * listener, a future callback or a balancer may call back into the swarm from any thread without
+ * <b>No lock is held while calling out</b>: to transports, connections ({@code newStream},
+ * {@code close}), the gater, the balancer, listeners, or futures a caller may have attached code to.
+ * Under a peer lock the code only updates fields, reserves slots and <em>queues</em> events in the order
+ * of the changes; after unlocking it gives global slots back (which may complete {@link #closeFuture()}),
+ * delivers the queued events and completes futures. The gater and the balancer are asked before any lock
+ * is taken. So a listener, a callback or a balancer may call into the swarm from any thread without
  * deadlock, and a peer's events never overtake each other (a disconnect queued by one thread cannot
  * arrive after the reconnect another thread made just after it).
  *
- * <p>Threads of callbacks: futures returned by {@link #dialPeer}, {@link #newStream} and
- * {@link #listen} complete on transport threads, on the scheduler (retries, timeouts) or on the calling
- * thread. Listener events run on the configured executor, one at a time, each exactly once, a throwing
- * listener logged and skipped. Inbound connections are handled on transport threads.
- *
- * <p>A dial in flight is shared: a later {@code dialPeer} joins it and, if connections closed meanwhile,
- * adds attempts for the free slots. {@link #close()} fails pending dials with
+ * <p>Threads: futures of {@link #dialPeer}, {@link #newStream} and {@link #listen} complete on transport
+ * threads, the scheduler (retries, timeouts) or the calling thread; inbound connections are handled on
+ * transport threads; listener events run on the configured executor, one at a time, each exactly once,
+ * a throwing listener logged and skipped. {@link #close()} fails pending dials with
  * {@link NetworkClosedException}, reports the connections it closes with a
  * {@link CloseReason.Kind#SHUTDOWN} reason, and completes {@link #closeFuture()} only once every
  * connection slot and handshake slot is back.
@@ -272,15 +268,7 @@ public final class Swarm implements Network {
   @Override
   public CompletableFuture<NetStream> newStream(PeerId peer, String... protocols) {
     Objects.requireNonNull(peer, "peer");
-    if (protocols.length == 0) {
-      throw new IllegalArgumentException("newStream needs at least one protocol");
-    }
-    String[] offered = protocols.clone();
-    for (int i = 0; i < offered.length; i++) {
-      if (offered[i] == null || offered[i].isEmpty()) {
-        throw new IllegalArgumentException("protocol " + i + " is " + (offered[i] == null ? "null" : "empty"));
-      }
-    }
+    String[] offered = StreamPlacer.checkProtocols(protocols);
     if (isClosed()) {
       return CompletableFuture.failedFuture(Failures.closed(localPeer));
     }

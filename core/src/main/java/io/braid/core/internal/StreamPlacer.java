@@ -43,7 +43,25 @@ public final class StreamPlacer {
     this.dialer = Objects.requireNonNull(dialer, "dialer");
   }
 
-  /** Opens a stream to {@code peer} speaking one of {@code protocols} (already checked by the caller). */
+  /**
+   * A copy of {@code protocols}, checked.
+   *
+   * @throws IllegalArgumentException if there is none, or one is null or empty
+   */
+  public static String[] checkProtocols(String... protocols) {
+    if (protocols.length == 0) {
+      throw new IllegalArgumentException("newStream needs at least one protocol");
+    }
+    String[] offered = protocols.clone();
+    for (int i = 0; i < offered.length; i++) {
+      if (offered[i] == null || offered[i].isEmpty()) {
+        throw new IllegalArgumentException("protocol " + i + " is " + (offered[i] == null ? "null" : "empty"));
+      }
+    }
+    return offered;
+  }
+
+  /** Opens a stream to {@code peer} speaking one of {@code protocols} (checked with {@link #checkProtocols}). */
   public CompletableFuture<NetStream> open(PeerId peer, String[] protocols) {
     List<NetConn> open = openConnections.apply(peer);
     CompletableFuture<List<NetConn>> conns =

@@ -109,4 +109,18 @@ class StreamPlacerTest {
         Awaits.awaitFailure(placer.open(peer, ECHO), WAIT, "open"));
     assertEquals(List.of(), e.attempts());
   }
+
+  @Test
+  @DisplayName("protocols are checked and copied: none, a null one or an empty one is refused")
+  void checkProtocols() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, StreamPlacer::checkProtocols);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> StreamPlacer.checkProtocols("/a", null));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> StreamPlacer.checkProtocols("/a", ""));
+    String[] given = {"/a", "/b"};
+    String[] checked = StreamPlacer.checkProtocols(given);
+    given[0] = "/changed";
+    assertEquals(List.of("/a", "/b"), List.of(checked));
+  }
 }
