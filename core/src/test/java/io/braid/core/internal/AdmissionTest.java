@@ -82,8 +82,7 @@ class AdmissionTest {
     @Test
     @DisplayName("a gater refusing the secured peer closes the connection and gives its slot back")
     void gaterRefusesSecured() {
-      Parts parts = new Parts(FakeNetConn.testPeer(0), Parts.config(1).build(), Parts.noJitter(0),
-          new ConnectionGater() {
+      Parts parts = Parts.withGater(1, new ConnectionGater() {
             @Override
             public boolean allowSecured(PeerId peer, Multiaddr remoteAddress, Direction direction) {
               throw new IllegalStateException("gater bug: a throwing gater denies");
@@ -113,8 +112,7 @@ class AdmissionTest {
     void takesTheReservedSlot() {
       Parts parts = Parts.of(1, 0);
       PeerId smaller = parts.peer(true);
-      parts.book.add(smaller, Parts.A1);
-      CompletableFuture<List<NetConn>> dial = parts.dials.dial(smaller);
+      CompletableFuture<List<NetConn>> dial = parts.dial(smaller);
 
       FakeNetConn in = arrive(parts, smaller);
       assertSame(in, Awaits.await(dial, Duration.ofSeconds(5), "dial").get(0), "the dial completes with it");
@@ -131,8 +129,7 @@ class AdmissionTest {
     void replacesAnIdleOwnDial() {
       Parts parts = Parts.of(1, 0);
       PeerId smaller = parts.peer(true);
-      parts.book.add(smaller, Parts.A1);
-      parts.dials.dial(smaller);
+      parts.dial(smaller);
       FakeNetConn own = parts.connect(0);
 
       FakeNetConn in = arrive(parts, smaller);
@@ -151,8 +148,7 @@ class AdmissionTest {
     void neverReplacesABusyConnection() {
       Parts parts = Parts.of(1, 0);
       PeerId smaller = parts.peer(true);
-      parts.book.add(smaller, Parts.A1);
-      parts.dials.dial(smaller);
+      parts.dial(smaller);
       FakeNetConn own = parts.connect(0);
       own.setStreamCount(1);
 
@@ -168,8 +164,7 @@ class AdmissionTest {
     void largerPeerDoesNotTakeTheSlot() {
       Parts parts = Parts.of(1, 0);
       PeerId larger = parts.peer(false);
-      parts.book.add(larger, Parts.A1);
-      parts.dials.dial(larger);
+      parts.dial(larger);
 
       FakeNetConn in = arrive(parts, larger);
 
@@ -183,8 +178,7 @@ class AdmissionTest {
   @Test
   @DisplayName("reserving for a dial grants no more than the global budget and counts what it granted per peer")
   void reserveForDial() {
-    Parts parts = new Parts(FakeNetConn.testPeer(0), Parts.config(3).maxConnections(3).build(), Parts.noJitter(0),
-        ConnectionGater.ALLOW_ALL);
+    Parts parts = Parts.withCap(3, 3);
     parts.slots.reserve(1); // another peer's connection
     PeerState p = parts.registry.lock(FakeNetConn.testPeer(5));
     try {

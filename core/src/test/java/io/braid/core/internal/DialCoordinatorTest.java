@@ -42,8 +42,7 @@ class DialCoordinatorTest {
     @DisplayName("concurrent callers join one dial: one attempt per slot, one result for all")
     void concurrentCallersShareOneDial() {
       Parts parts = Parts.of(2, 0);
-      parts.book.add(peer, Parts.A1);
-      CompletableFuture<List<NetConn>> first = parts.dials.dial(peer);
+      CompletableFuture<List<NetConn>> first = parts.dial(peer);
       CompletableFuture<List<NetConn>> second = parts.dials.dial(peer);
       CompletableFuture<List<NetConn>> third = parts.dials.dial(peer);
 
@@ -64,8 +63,7 @@ class DialCoordinatorTest {
     @DisplayName("a dial once the target is met completes at once; after a close it adds one attempt for the free slot")
     void topsUpAfterAClose() {
       Parts parts = Parts.of(2, 0);
-      parts.book.add(peer, Parts.A1);
-      parts.dials.dial(peer);
+      parts.dial(peer);
       FakeNetConn c0 = parts.connect(0);
       parts.connect(0);
       assertTrue(parts.dials.dial(peer).isDone(), "target met");
@@ -84,8 +82,7 @@ class DialCoordinatorTest {
     @DisplayName("one caller cancelling leaves the dial to the others; the last one cancelling stops the attempts")
     void cancellationWithdrawsInterest() {
       Parts parts = Parts.of(1, 0);
-      parts.book.add(peer, Parts.A1);
-      CompletableFuture<List<NetConn>> first = parts.dials.dial(peer);
+      CompletableFuture<List<NetConn>> first = parts.dial(peer);
       CompletableFuture<List<NetConn>> second = parts.dials.dial(peer);
 
       first.cancel(true);
@@ -106,8 +103,7 @@ class DialCoordinatorTest {
     @DisplayName("follow the backoff schedule on the injected clock, then fail with every attempt reported")
     void scheduleOnTheFakeClock() {
       Parts parts = Parts.of(1, 2);
-      parts.book.add(peer, Parts.A1);
-      CompletableFuture<List<NetConn>> dial = parts.dials.dial(peer);
+      CompletableFuture<List<NetConn>> dial = parts.dial(peer);
       parts.transport.dials.get(0).future().completeExceptionally(new TransportException("refused"));
 
       parts.clock.forward(Duration.ofMillis(99));
@@ -131,8 +127,7 @@ class DialCoordinatorTest {
     @DisplayName("a permanent failure is not retried")
     void permanentFailure() {
       Parts parts = Parts.of(1, 3);
-      parts.book.add(peer, Parts.A1);
-      CompletableFuture<List<NetConn>> dial = parts.dials.dial(peer);
+      CompletableFuture<List<NetConn>> dial = parts.dial(peer);
       parts.transport.dials.get(0).future().completeExceptionally(new BraidException("mismatch", false));
 
       DialException e = assertInstanceOf(DialException.class, Awaits.awaitFailure(dial, WAIT, "dial"));
@@ -144,8 +139,7 @@ class DialCoordinatorTest {
     @DisplayName("each try is bounded by the connection timeout, reported as ConnectionTimeoutException")
     void connectionTimeout() {
       Parts parts = Parts.of(1, 0);
-      parts.book.add(peer, Parts.A1);
-      CompletableFuture<List<NetConn>> dial = parts.dials.dial(peer);
+      CompletableFuture<List<NetConn>> dial = parts.dial(peer);
       assertEquals(1, parts.slots.pendingHandshakes());
 
       parts.clock.forward(Duration.ofSeconds(5));
@@ -160,8 +154,7 @@ class DialCoordinatorTest {
     @DisplayName("a retry moves on to the peer's next address")
     void nextAddress() {
       Parts parts = Parts.of(1, 1);
-      parts.book.add(peer, Parts.A1, Parts.A2);
-      parts.dials.dial(peer);
+      parts.dial(peer, Parts.A1, Parts.A2);
       parts.transport.dials.get(0).future().completeExceptionally(new TransportException("refused"));
       parts.clock.forward(Duration.ofMillis(100));
       assertEquals(List.of(Parts.A1, Parts.A2),
@@ -175,15 +168,13 @@ class DialCoordinatorTest {
     @Test
     @DisplayName("every way an attempt ends without a connection gives its slot back")
     void everyFailurePathReleases() {
-      Parts parts = new Parts(FakeNetConn.testPeer(0), Parts.config(4).build(), Parts.noJitter(0),
-          new ConnectionGater() {
+      Parts parts = Parts.withGater(4, new ConnectionGater() {
             @Override
             public boolean allowSecured(PeerId p, Multiaddr address, Direction direction) {
               return !address.equals(Parts.A2);
             }
           });
-      parts.book.add(peer, Parts.A1);
-      CompletableFuture<List<NetConn>> dial = parts.dials.dial(peer);
+      CompletableFuture<List<NetConn>> dial = parts.dial(peer);
       assertEquals(4, parts.slots.inUse(), "four slots reserved before any handshake");
       List<ScriptedTransport.Dial> d = parts.transport.pending();
       d.get(0).future().completeExceptionally(new TransportException("refused"));
@@ -204,8 +195,7 @@ class DialCoordinatorTest {
     @Test
     @DisplayName("the global cap fails a dial with LimitExceededException before any attempt")
     void globalCap() {
-      Parts parts = new Parts(FakeNetConn.testPeer(0), Parts.config(2).maxConnections(2).build(), Parts.noJitter(0),
-          ConnectionGater.ALLOW_ALL);
+      Parts parts = Parts.withCap(2, 2);
       PeerId other = FakeNetConn.testPeer(8);
       parts.book.add(peer, Parts.A1);
       parts.book.add(other, Parts.A2);
@@ -220,8 +210,7 @@ class DialCoordinatorTest {
     @Test
     @DisplayName("the local peer, a denied peer and a peer without addresses fail at once and leave no record")
     void immediateFailures() {
-      Parts parts = new Parts(FakeNetConn.testPeer(0), Parts.config(1).build(), Parts.noJitter(0),
-          new ConnectionGater() {
+      Parts parts = Parts.withGater(1, new ConnectionGater() {
             @Override
             public boolean allowDialPeer(PeerId p) {
               return !p.equals(FakeNetConn.testPeer(9));
@@ -239,8 +228,7 @@ class DialCoordinatorTest {
     @DisplayName("a connection admitted is the one the dial completes with")
     void admittedConnection() {
       Parts parts = Parts.of(1, 0);
-      parts.book.add(peer, Parts.A1);
-      CompletableFuture<List<NetConn>> dial = parts.dials.dial(peer);
+      CompletableFuture<List<NetConn>> dial = parts.dial(peer);
       FakeNetConn c = parts.connect(0);
       assertSame(c, Awaits.await(dial, WAIT, "dial").get(0));
       assertEquals(1, parts.slots.inUse());

@@ -33,8 +33,7 @@ class LifecycleTest {
   @DisplayName("close fails dials in flight with NetworkClosedException and closes connections as SHUTDOWN")
   void closeFailsDialsAndClosesConnections() {
     Parts parts = Parts.of(2, 0);
-    parts.book.add(peer, Parts.A1);
-    CompletableFuture<List<NetConn>> dial = parts.dials.dial(peer);
+    CompletableFuture<List<NetConn>> dial = parts.dial(peer);
     FakeNetConn open = parts.connect(0);
 
     parts.lifecycle.close();
@@ -53,8 +52,7 @@ class LifecycleTest {
   @DisplayName("close is idempotent: a second call reports nothing again")
   void idempotent() {
     Parts parts = Parts.of(1, 0);
-    parts.book.add(peer, Parts.A1);
-    parts.dials.dial(peer);
+    parts.dial(peer);
     parts.connect(0);
     parts.lifecycle.close();
     parts.lifecycle.close();
@@ -79,8 +77,7 @@ class LifecycleTest {
   void closeFutureCallbacksRunUnlocked() {
     Parts parts = Parts.of(1, 0);
     parts.transport.ignoreCancel = true;
-    parts.book.add(peer, Parts.A1);
-    parts.dials.dial(peer);
+    parts.dial(peer);
     PeerState record = parts.registry.find(peer);
     AtomicReference<Boolean> lockedInCallback = new AtomicReference<>();
     parts.lifecycle.closeFuture().whenComplete((v, e) -> lockedInCallback.set(record.isHeldByCurrentThread()));

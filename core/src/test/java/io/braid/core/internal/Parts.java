@@ -4,6 +4,7 @@ import io.braid.api.ConnectionConfig;
 import io.braid.api.ConnectionGater;
 import io.braid.api.Direction;
 import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
 import io.braid.api.PeerId;
 import io.braid.api.RetryConfig;
 import io.braid.testkit.FakeClock;
@@ -12,6 +13,7 @@ import io.braid.testkit.RecordingNetworkListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The collaborators wired as the swarm wires them, over a {@link ScriptedTransport} and a {@link FakeClock},
@@ -51,6 +53,23 @@ final class Parts {
   /** Local peer testPeer(0), {@code perPeer} connections per peer, 5 s timeout, retries without jitter. */
   static Parts of(int perPeer, int maxRetries) {
     return new Parts(FakeNetConn.testPeer(0), config(perPeer).build(), noJitter(maxRetries), ConnectionGater.ALLOW_ALL);
+  }
+
+  /** Like {@link #of} with no retries, and a global cap of {@code maxConnections}. */
+  static Parts withCap(int perPeer, int maxConnections) {
+    return new Parts(FakeNetConn.testPeer(0), config(perPeer).maxConnections(maxConnections).build(), noJitter(0),
+        ConnectionGater.ALLOW_ALL);
+  }
+
+  /** Like {@link #of} with no retries, asking {@code gater}. */
+  static Parts withGater(int perPeer, ConnectionGater gater) {
+    return new Parts(FakeNetConn.testPeer(0), config(perPeer).build(), noJitter(0), gater);
+  }
+
+  /** Adds {@code addresses} for {@code peer} (or {@link #A1} if none are given) and dials it. */
+  CompletableFuture<List<NetConn>> dial(PeerId peer, Multiaddr... addresses) {
+    book.add(peer, addresses.length == 0 ? new Multiaddr[] {A1} : addresses);
+    return dials.dial(peer);
   }
 
   static ConnectionConfig.Builder config(int perPeer) {
