@@ -69,6 +69,9 @@ public final class BraidArchitecture {
   static final String ROUND_ROBIN = "io.braid.balancer.roundrobin..";
   static final String LEAST_LOADED = "io.braid.balancer.leastloaded..";
   static final String CORE = "io.braid.core..";
+  /** The package of the swarm facade ({@code io.braid.core.Swarm}) alone, not its sub-packages. */
+  static final String CORE_FACADE = "io.braid.core";
+  static final String CORE_INTERNAL = "io.braid.core.internal..";
   static final String TRANSPORT = "io.braid.transport..";
   static final String TRANSPORT_TCP = "io.braid.transport.tcp..";
   static final String TESTKIT = "io.braid.testkit..";
@@ -201,6 +204,28 @@ public final class BraidArchitecture {
           .because(
               "core reaches transports and balancers only through ServiceLoader or instances handed to its"
                   + " builder, and never sees Netty or the testkit")
+          // May be empty: see the note on allowEmptyShould above.
+          .allowEmptyShould(true);
+
+  /**
+   * The swarm's collaborators ({@code io.braid.core.internal}) never reach back into the facade that
+   * wires them ({@code io.braid.core.Swarm}); the facade may use every collaborator. A collaborator that
+   * needs something of another gets it handed in, never through the facade. (A collaborator naming
+   * {@code Swarm} would also close a package cycle, caught by {@link #NO_PACKAGE_CYCLES}; this rule says
+   * so directly, and also catches a dependency on a facade-package class that does not use the
+   * collaborators.) That nothing outside core touches {@code io.braid.core.internal} is
+   * {@link #INTERNAL_PACKAGES_STAY_IN_THEIR_MODULE}.
+   */
+  public static final ArchRule CORE_COLLABORATORS_NEVER_REACH_BACK_INTO_THE_FACADE =
+      noClasses()
+          .that()
+          .resideInAPackage(CORE_INTERNAL)
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(CORE_FACADE)
+          .because(
+              "the facade wires the collaborators and calls them; one that called the facade back would undo"
+                  + " the split into one concern per class")
           // May be empty: see the note on allowEmptyShould above.
           .allowEmptyShould(true);
 

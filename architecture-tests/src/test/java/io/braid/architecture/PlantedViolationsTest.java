@@ -5,6 +5,7 @@ import static io.braid.architecture.BraidArchitecture.CLI_NEVER_NAMES_THE_TESTKI
 import static io.braid.architecture.BraidArchitecture.NOTHING_DEPENDS_ON_THE_CLI;
 import static io.braid.architecture.BraidArchitecture.PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY;
 import static io.braid.architecture.BraidArchitecture.BALANCER_SPI_DEPENDS_ON_API_JDK_AND_SLF4J_ONLY;
+import static io.braid.architecture.BraidArchitecture.CORE_COLLABORATORS_NEVER_REACH_BACK_INTO_THE_FACADE;
 import static io.braid.architecture.BraidArchitecture.CORE_DEPENDS_ON_API_SPI_JDK_AND_SLF4J_ONLY;
 import static io.braid.architecture.BraidArchitecture.CORE_NEVER_NAMES_AN_ADAPTER;
 import static io.braid.architecture.BraidArchitecture.EVERY_CLASS_BELONGS_TO_A_KNOWN_MODULE;
@@ -45,6 +46,9 @@ import io.braid.balancer.roundrobin.planted.RoundRobinUsesSpiInternal;
 import io.braid.balancer.spi.planted.PlantedBalancerProvider;
 import io.braid.balancer.spi.planted.SpiUsesConcreteBalancer;
 import io.braid.benchmarks.planted.BenchmarkUsesNetty;
+import io.braid.core.Swarm;
+import io.braid.core.internal.planted.CollaboratorCallsTheFacade;
+import io.braid.core.internal.planted.PlantedCollaborator;
 import io.braid.core.planted.CoreUsesApiInternal;
 import io.braid.core.planted.CoreUsesLeastLoaded;
 import io.braid.core.planted.CoreUsesNetty;
@@ -60,6 +64,7 @@ import io.braid.identity.planted.IdentityUsesSlf4j;
 import io.braid.stray.planted.StrayClass;
 import io.braid.testkit.planted.ContractExposesInternalHarness;
 import io.braid.testkit.planted.ContractUsesCore;
+import io.braid.cli.planted.CliUsesCoreInternal;
 import io.braid.cli.planted.CliUsesCoreTransportAndProtocols;
 import io.braid.cli.planted.CliUsesTestkit;
 import io.braid.protocols.planted.ProtocolsUseApiAndJdk;
@@ -228,6 +233,22 @@ class PlantedViolationsTest {
   }
 
   @Nested
+  @DisplayName("the swarm facade uses its collaborators, which never reach back into it")
+  class CoreFacade {
+    @Test
+    void aCollaboratorNamingTheSwarmFacadeFails() {
+      assertMentions(
+          violationMessage(CORE_COLLABORATORS_NEVER_REACH_BACK_INTO_THE_FACADE, CollaboratorCallsTheFacade.class),
+          Swarm.class.getName());
+    }
+
+    @Test
+    void theFacadeUsingCollaboratorsAndCollaboratorsUsingEachOtherPass() {
+      assertPasses(CORE_COLLABORATORS_NEVER_REACH_BACK_INTO_THE_FACADE, Swarm.class, PlantedCollaborator.class);
+    }
+  }
+
+  @Nested
   @DisplayName("balancer-spi depends on api, JDK and SLF4J only")
   class BalancerSpi {
     @Test
@@ -361,6 +382,19 @@ class PlantedViolationsTest {
       assertMentions(
           violationMessage(INTERNAL_PACKAGES_STAY_IN_THEIR_MODULE, RoundRobinUsesSpiInternal.class),
           "internal to module io.braid.balancer.spi");
+    }
+
+    @Test
+    void theCliReachingIntoTheSwarmsInternalsFails() {
+      assertMentions(
+          violationMessage(INTERNAL_PACKAGES_STAY_IN_THEIR_MODULE, CliUsesCoreInternal.class),
+          "io.braid.core.internal.SerialExecutor",
+          "internal to module io.braid.core");
+    }
+
+    @Test
+    void theSwarmFacadeUsingItsOwnCollaboratorsPasses() {
+      assertPasses(INTERNAL_PACKAGES_STAY_IN_THEIR_MODULE, Swarm.class, PlantedCollaborator.class);
     }
 
     @Test

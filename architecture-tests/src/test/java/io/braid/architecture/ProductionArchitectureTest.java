@@ -47,6 +47,14 @@ class ProductionArchitectureTest {
     }
 
     @Test
+    void holdsTheSwarmFacadeAndItsCollaborators() {
+      for (String name : List.of("io.braid.core.Swarm", "io.braid.core.internal.DialCoordinator",
+          "io.braid.core.internal.Admission", "io.braid.core.internal.ConnectionRegistry")) {
+        assertTrue(production.contain(name), () -> "production import lacks " + name);
+      }
+    }
+
+    @Test
     void holdsTheProtocolsAndCliModules() {
       for (String name : List.of("io.braid.protocols.Perf", "io.braid.protocols.Echo", "io.braid.cli.Braid")) {
         assertTrue(production.contain(name), () -> "production import lacks " + name);
@@ -101,6 +109,11 @@ class ProductionArchitectureTest {
   @Test
   void coreNeverNamesATransportAConcreteBalancerNettyOrTheTestkit() {
     BraidArchitecture.CORE_NEVER_NAMES_AN_ADAPTER.check(production);
+  }
+
+  @Test
+  void theSwarmsCollaboratorsNeverReachBackIntoTheFacade() {
+    BraidArchitecture.CORE_COLLABORATORS_NEVER_REACH_BACK_INTO_THE_FACADE.check(production);
   }
 
   @Test

@@ -1,15 +1,10 @@
 package io.braid.core;
 
-import io.braid.api.BraidException;
 import io.braid.api.CloseReason;
-import io.braid.api.ConnectionClosedException;
 import io.braid.api.ConnectionConfig;
 import io.braid.api.ConnectionGater;
-import io.braid.api.ConnectionTimeoutException;
 import io.braid.api.DialException;
-import io.braid.api.Direction;
 import io.braid.api.HostIdentity;
-import io.braid.api.InboundConnectionHandler;
 import io.braid.api.LimitExceededException;
 import io.braid.api.LoadBalancer;
 import io.braid.api.Multiaddr;
@@ -19,46 +14,38 @@ import io.braid.api.Network;
 import io.braid.api.NetworkClosedException;
 import io.braid.api.NetworkListener;
 import io.braid.api.PeerId;
-import io.braid.api.ProtocolNegotiationException;
 import io.braid.api.RetryConfig;
 import io.braid.api.StreamHandler;
-import io.braid.api.StreamOpenException;
 import io.braid.api.Transport;
 import io.braid.api.TransportContext;
-import io.braid.api.TransportListener;
 import io.braid.api.TransportProvider;
 import io.braid.balancer.spi.LoadBalancerRegistry;
-import io.braid.core.internal.SerialExecutor;
-import java.time.Duration;
+import io.braid.core.internal.AddressBook;
+import io.braid.core.internal.Admission;
+import io.braid.core.internal.BackoffPolicy;
+import io.braid.core.internal.ConnectionRegistry;
+import io.braid.core.internal.DialCoordinator;
+import io.braid.core.internal.EventDispatcher;
+import io.braid.core.internal.Failures;
+import io.braid.core.internal.GuardedGater;
+import io.braid.core.internal.Lifecycle;
+import io.braid.core.internal.SlotPool;
+import io.braid.core.internal.StreamPlacer;
+import io.braid.core.internal.TransportSet;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Braid's {@link Network}: keeps up to {@link ConnectionConfig#maxConnectionsPerPeer()} live connections
@@ -75,78 +62,69 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Design</h2>
- * Each peer has one state record ({@code Peer}) guarded by its own monitor: its open connections (an
- * immutable list replaced on every change, so readers never lock), the number of connection slots
- * reserved by outbound attempts in flight, and the dial job in flight. Every change of a peer's state
- * happens under that monitor, so the per-peer cap holds at every moment, counting connections still
- * handshaking. Nothing else is ever called while holding it: transport calls, future completions and
- * listener events all happen after it is released. Events are <em>queued</em> under the lock, in the
- * order of the changes they report, and delivered after it is released through a serial executor, so
- * each is delivered exactly once and a peer's events never overtake each other (a disconnect queued
- * by one thread cannot arrive after the reconnect another thread made just after it).
+ * A facade: it checks arguments and delegates to collaborators in {@code io.braid.core.internal}, one per
+ * concern, as go-libp2p splits its swarm into files. {@code DialCoordinator} shares one dial per peer
+ * between concurrent callers (a later {@code dialPeer} joins it, adding attempts for slots freed
+ * meanwhile); its {@code DialWorker} runs the attempts, {@code BackoffPolicy} retries and timeouts.
+ * {@code Admission} reserves slots before each handshake, gives them back on every path and settles
+ * simultaneous dials: <b>the connection dialed by the peer with the smaller peer id is kept</b>.
+ * {@code ConnectionRegistry} holds each peer's connections and the views; {@code StreamPlacer} places
+ * streams with the balancer and fails over; {@code EventDispatcher} delivers events; {@code Lifecycle}
+ * closes; {@code SlotPool}, {@code AddressBook} and {@code TransportSet} hold the global budgets, the
+ * addresses and the transports. The collaborators never call back into this class.
  *
- * <p>An inbound connection's peer is known only after its handshake, so an inbound handshake holds a
- * global slot (and a pending-handshake slot) from accept on, and takes a per-peer slot when it is
- * admitted. Simultaneous dials (both sides dialing while the cap is full) are settled by one rule both
- * sides apply alike: <b>the connection dialed by the peer with the smaller peer id is kept</b> (peer ids
- * compare by their bytes, unsigned). At the cap, an inbound connection from a smaller peer therefore
- * takes the slot of one of our own attempts in flight (which gives up, or is dropped when it completes),
- * or, if our own dial already completed, replaces that connection provided it is idle or already
- * closing (the smaller peer refuses it by the same rule); a connection carrying streams is never
- * replaced. An inbound connection from a larger peer at the cap is refused.
+ * <h2>Concurrency</h2>
+ * Thread-safe. What guards what:
+ * <ul>
+ *   <li>Each peer has one record ({@code PeerState}) with its own lock, shared by the registry (its
+ *       connections), admission (its reserved and superseded slots) and the dial coordinator (its dial
+ *       and attempts). Every change of a peer happens under that lock, so the per-peer cap holds at every
+ *       moment, handshakes in flight included. Its connection list is an immutable snapshot in a volatile
+ *       field, replaced on each change, so views never lock.</li>
+ *   <li>{@code SlotPool} guards the global connection and handshake counters and the closed bit with its
+ *       own lock, always the innermost (taken inside a peer lock, never around one); setting the closed
+ *       bit under it ensures no slot is handed out once close began.</li>
+ *   <li>Addresses, stream handlers, listeners and transport listeners are concurrent collections; the
+ *       retry jitter generator is drawn from under its own monitor.</li>
+ * </ul>
+ * <b>No lock is held while calling out</b>: to transports, connections ({@code newStream},
+ * {@code close}), the gater, the balancer, listeners, or futures a caller may have attached code to.
+ * Under a peer lock the code only updates fields, reserves slots and <em>queues</em> events in the order
+ * of the changes; after unlocking it gives global slots back (which may complete {@link #closeFuture()}),
+ * delivers the queued events and completes futures. The gater and the balancer are asked before any lock
+ * is taken. So a listener, a callback or a balancer may call into the swarm from any thread without
+ * deadlock, and a peer's events never overtake each other (a disconnect queued by one thread cannot
+ * arrive after the reconnect another thread made just after it).
  *
- * <p>A dial already in flight is shared: a later {@code dialPeer} joins it and, if connections closed
- * meanwhile, adds attempts for the free slots. {@link #close()} fails pending dials with
+ * <p>Threads: futures of {@link #dialPeer}, {@link #newStream} and {@link #listen} complete on transport
+ * threads, the scheduler (retries, timeouts) or the calling thread; inbound connections are handled on
+ * transport threads; listener events run on the configured executor, one at a time, each exactly once,
+ * a throwing listener logged and skipped. {@link #close()} fails pending dials with
  * {@link NetworkClosedException}, reports the connections it closes with a
  * {@link CloseReason.Kind#SHUTDOWN} reason, and completes {@link #closeFuture()} only once every
  * connection slot and handshake slot is back.
- *
- * <h2>Threads</h2>
- * Thread-safe. Futures complete on transport threads or the scheduler; listener events run on the
- * configured executor, one at a time.
  */
 public final class Swarm implements Network {
-  private static final Logger log = LoggerFactory.getLogger(Swarm.class);
-
-  private final HostIdentity identity;
   private final PeerId localPeer;
   private final ConnectionConfig config;
   private final RetryConfig retry;
   private final LoadBalancer balancer;
-  private final List<Transport> transports;
-  private final ScheduledExecutorService scheduler;
-  private final boolean ownsScheduler;
-  private final SerialExecutor events;
-  private final RandomGenerator random;
-  private final ConnectionGater gater;
-
-  private final ConcurrentHashMap<PeerId, Peer> peers = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<PeerId, List<Multiaddr>> addressBook = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, StreamHandler> handlers = new ConcurrentHashMap<>();
-  private final CopyOnWriteArraySet<NetworkListener> listeners = new CopyOnWriteArraySet<>();
-  private final CopyOnWriteArrayList<TransportListener> transportListeners = new CopyOnWriteArrayList<>();
-  private final InboundConnectionHandler inbound = new Inbound();
-
-  private final Object slotLock = new Object();
-  /** Connections open or handshaking, in and out; guarded by slotLock. */
-  private int connectionSlots;
-  /** Handshakes under way, in and out; guarded by slotLock. */
-  private int pendingHandshakes;
-
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private volatile boolean closed;
-  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-  /** Completed once closed with no connection slot and no handshake in use. */
-  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private final TransportSet transports;
+  private final SlotPool slots;
+  private final EventDispatcher events;
+  private final AddressBook addressBook = new AddressBook();
+  private final ConnectionRegistry registry;
+  private final Admission admission;
+  private final DialCoordinator dials;
+  private final StreamPlacer placer;
+  private final Lifecycle lifecycle;
 
   private Swarm(Builder b) {
-    this.identity = b.identity;
-    this.localPeer = b.identity.peerId();
+    HostIdentity identity = b.identity;
+    this.localPeer = identity.peerId();
     this.config = b.connectionConfig;
     this.retry = b.retryConfig;
-    this.gater = b.gater;
-    this.random = b.random != null ? b.random : new SplittableRandom();
-    this.events = new SerialExecutor(b.executor != null ? b.executor : ForkJoinPool.commonPool());
     // Resolve everything that can fail before making anything that must be released (transports, a timer).
     if (b.balancer != null) {
       this.balancer = b.balancer;
@@ -154,34 +132,19 @@ public final class Swarm implements Network {
       LoadBalancerRegistry registry = b.registry != null ? b.registry : LoadBalancerRegistry.getDefault();
       this.balancer = registry.create(config.loadBalancingStrategy());
     }
-    TransportContext context = new TransportContext(identity,
-        protocol -> Optional.ofNullable(handlers.get(protocol)), config.connectionTimeout());
-    List<Transport> ts = new ArrayList<>();
-    try {
-      for (Function<TransportContext, Transport> f : b.transportFactories) {
-        ts.add(Objects.requireNonNull(f.apply(context), "a transport factory returned null"));
-      }
-    } catch (RuntimeException e) {
-      ts.forEach(Transport::close);
-      throw e;
-    }
-    if (b.transportFactories.isEmpty()) {
-      ts.addAll(discoverTransports(context));
-    }
-    this.transports = List.copyOf(ts);
-    if (b.scheduler != null) {
-      this.scheduler = b.scheduler;
-      this.ownsScheduler = false;
-    } else {
-      ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "braid-swarm-timer");
-        t.setDaemon(true);
-        return t;
-      });
-      s.setRemoveOnCancelPolicy(true);
-      this.scheduler = s;
-      this.ownsScheduler = true;
-    }
+    this.transports = TransportSet.create(b.transportFactories, new TransportContext(identity,
+        protocol -> Optional.ofNullable(handlers.get(protocol)), config.connectionTimeout()));
+    ScheduledExecutorService scheduler = b.scheduler != null ? b.scheduler : Lifecycle.newTimer();
+    GuardedGater gater = new GuardedGater(b.gater);
+    this.slots = new SlotPool(config);
+    this.events = new EventDispatcher(b.executor != null ? b.executor : ForkJoinPool.commonPool());
+    this.registry = new ConnectionRegistry(slots, events);
+    this.admission = new Admission(localPeer, config.maxConnectionsPerPeer(), slots, registry, gater);
+    BackoffPolicy backoff = new BackoffPolicy(retry, b.random != null ? b.random : new SplittableRandom());
+    this.dials = new DialCoordinator(localPeer, config, backoff, scheduler, transports, gater, slots, admission,
+        registry, addressBook);
+    this.placer = new StreamPlacer(balancer, registry::connections, dials::dial);
+    this.lifecycle = new Lifecycle(localPeer, slots, transports, registry, dials, scheduler, b.scheduler == null);
   }
 
   /** A swarm with default configuration, transports and balancer found with {@link ServiceLoader}. */
@@ -194,36 +157,7 @@ public final class Swarm implements Network {
     return new Builder(identity);
   }
 
-  private static List<Transport> discoverTransports(TransportContext context) {
-    List<Transport> found = new ArrayList<>();
-    ServiceLoader<TransportProvider> loader = ServiceLoader.load(TransportProvider.class);
-    var it = loader.iterator();
-    while (true) {
-      TransportProvider p;
-      try {
-        if (!it.hasNext()) {
-          break;
-        }
-        p = it.next();
-      } catch (ServiceConfigurationError e) {
-        log.warn("skipping a transport provider that could not be loaded: {}", e.toString());
-        continue;
-      }
-      try {
-        if (p.isAvailable()) {
-          found.add(p.create(context));
-        } else {
-          log.debug("transport provider {} is not available here", p.getClass().getName());
-        }
-      } catch (RuntimeException e) {
-        log.warn("skipping transport provider {}: {}", p.getClass().getName(), e.toString());
-      }
-    }
-    return found;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Identity, configuration, listening
+  // ---- identity, configuration, listening
 
   @Override
   public PeerId localPeer() {
@@ -247,7 +181,7 @@ public final class Swarm implements Network {
 
   /** The transports this swarm dials and listens with; immutable. */
   public List<Transport> transports() {
-    return transports;
+    return transports.transports();
   }
 
   @Override
@@ -255,42 +189,15 @@ public final class Swarm implements Network {
     if (addresses.length == 0) {
       throw new IllegalArgumentException("listen needs at least one address");
     }
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
+    if (isClosed()) {
+      return CompletableFuture.failedFuture(Failures.closed(localPeer));
     }
-    List<CompletableFuture<List<Multiaddr>>> bound = new ArrayList<>();
-    for (Multiaddr address : addresses) {
-      Transport t = transportFor(address);
-      if (t == null) {
-        return CompletableFuture.failedFuture(new IllegalArgumentException(
-            "no transport can listen on " + address + " (transports: " + transports + ")"));
-      }
-      bound.add(t.listen(address, inbound).thenApply(l -> {
-        transportListeners.add(l);
-        if (closed) {
-          l.close();
-          throw new CompletionException(closedException());
-        }
-        return l.addresses();
-      }));
-    }
-    return CompletableFuture.allOf(bound.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      List<Multiaddr> all = new ArrayList<>();
-      bound.forEach(f -> all.addAll(f.join()));
-      return List.copyOf(all);
-    });
+    return transports.listen(addresses, admission, slots, localPeer);
   }
 
   @Override
   public List<Multiaddr> listenAddresses() {
-    if (closed) {
-      return List.of();
-    }
-    List<Multiaddr> all = new ArrayList<>();
-    for (TransportListener l : transportListeners) {
-      all.addAll(l.addresses());
-    }
-    return List.copyOf(all);
+    return isClosed() ? List.of() : transports.listenAddresses();
   }
 
   /**
@@ -303,131 +210,42 @@ public final class Swarm implements Network {
   public void addAddresses(PeerId peer, Multiaddr... addresses) {
     Objects.requireNonNull(peer, "peer");
     checkOpen();
-    List<Multiaddr> clean = new ArrayList<>();
-    for (Multiaddr a : addresses) {
-      Objects.requireNonNull(a, "address");
-      Optional<PeerId> embedded = a.peerId();
-      if (embedded.isPresent() && !embedded.get().equals(peer)) {
-        throw new IllegalArgumentException("address " + a + " names peer " + embedded.get() + ", not " + peer);
-      }
-      clean.add(a.withoutPeerId());
-    }
-    addressBook.merge(peer, List.copyOf(clean), (old, add) -> {
-      LinkedHashSet<Multiaddr> set = new LinkedHashSet<>(old);
-      set.addAll(add);
-      return List.copyOf(set);
-    });
+    addressBook.add(peer, addresses);
   }
 
   /** The addresses known for {@code peer}, in the order they were added; immutable. */
   public List<Multiaddr> addresses(PeerId peer) {
-    return addressBook.getOrDefault(peer, List.of());
+    return addressBook.addresses(peer);
   }
 
-  private Transport transportFor(Multiaddr address) {
-    for (Transport t : transports) {
-      if (t.supports(address)) {
-        return t;
-      }
-    }
-    return null;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Views
+  // ---- views
 
   @Override
   public List<NetConn> getConnections(PeerId peer) {
-    Objects.requireNonNull(peer, "peer");
-    Peer p = peers.get(peer);
-    return p == null ? List.of() : onlyOpen(p.open);
+    return registry.connections(Objects.requireNonNull(peer, "peer"));
   }
 
   @Override
   public List<NetConn> getConnections() {
-    // One pass into a presized array, wrapped once: no growth copies, no second copy.
-    List<List<NetConn>> lists = new ArrayList<>(peers.size());
-    int total = 0;
-    for (Peer p : peers.values()) {
-      List<NetConn> open = onlyOpen(p.open);
-      lists.add(open);
-      total += open.size();
-    }
-    NetConn[] all = new NetConn[total];
-    int i = 0;
-    for (List<NetConn> open : lists) { // immutable snapshots: sizes cannot change under us
-      for (int j = 0, n = open.size(); j < n; j++) {
-        all[i++] = open.get(j);
-      }
-    }
-    return List.of(all);
+    return registry.connections();
   }
 
   @Override
   public Map<PeerId, List<NetConn>> getConnectionsMap() {
-    // Keys are distinct (the table is keyed by peer), so the entries go straight into Map.ofEntries:
-    // hashed once, unlike a LinkedHashMap copied with Map.copyOf.
-    List<Map.Entry<PeerId, List<NetConn>>> entries = new ArrayList<>(peers.size());
-    for (Peer p : peers.values()) {
-      List<NetConn> open = onlyOpen(p.open);
-      if (!open.isEmpty()) {
-        entries.add(Map.entry(p.id, open));
-      }
-    }
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    Map.Entry<PeerId, List<NetConn>>[] array = entries.toArray(new Map.Entry[0]);
-    return Map.ofEntries(array);
+    return registry.connectionsMap();
   }
 
   @Override
   public Optional<NetConn> getConnection(PeerId peer) {
-    Objects.requireNonNull(peer, "peer");
-    Peer p = peers.get(peer);
-    if (p != null) {
-      for (NetConn c : p.open) {
-        if (c.isOpen()) {
-          return Optional.of(c);
-        }
-      }
-    }
-    return Optional.empty();
+    return registry.oldest(Objects.requireNonNull(peer, "peer"));
   }
 
   @Override
   public Map<PeerId, NetConn> connectionsLegacy() {
-    List<Map.Entry<PeerId, NetConn>> entries = new ArrayList<>(peers.size());
-    for (Peer p : peers.values()) {
-      List<NetConn> open = p.open;
-      for (int i = 0, n = open.size(); i < n; i++) {
-        if (open.get(i).isOpen()) {
-          entries.add(Map.entry(p.id, open.get(i)));
-          break;
-        }
-      }
-    }
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    Map.Entry<PeerId, NetConn>[] array = entries.toArray(new Map.Entry[0]);
-    return Map.ofEntries(array);
+    return registry.oldestPerPeer();
   }
 
-  /** The list itself when every connection in it is open (the common case), else a filtered copy. */
-  private static List<NetConn> onlyOpen(List<NetConn> list) {
-    for (int i = 0, n = list.size(); i < n; i++) { // index loop: no iterator on the hot path
-      if (!list.get(i).isOpen()) {
-        List<NetConn> open = new ArrayList<>(list.size());
-        for (NetConn d : list) {
-          if (d.isOpen()) {
-            open.add(d);
-          }
-        }
-        return List.copyOf(open);
-      }
-    }
-    return list;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Dialing
+  // ---- dialing and streams
 
   /**
    * {@inheritDoc} Attempts are spread over the peer's addresses (attempt {@code i}, try {@code k} uses
@@ -439,494 +257,8 @@ public final class Swarm implements Network {
    */
   @Override
   public CompletableFuture<List<NetConn>> dialPeer(PeerId peerId) {
-    Objects.requireNonNull(peerId, "peer");
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
-    }
-    if (peerId.equals(localPeer)) {
-      return CompletableFuture.failedFuture(new DialException(peerId, "cannot dial the local peer", List.of()));
-    }
-    if (!allowed(() -> gater.allowDialPeer(peerId))) {
-      return CompletableFuture.failedFuture(
-          new DialException(peerId, "denied by the connection gater", List.of()));
-    }
-    List<Multiaddr> addrs = addresses(peerId);
-    DialJob job;
-    List<Attempt> toStart = List.of();
-    Peer p = lockPeer(peerId);
-    try {
-      List<NetConn> open = onlyOpen(p.open);
-      int need = config.maxConnectionsPerPeer() - open.size() - p.reserved;
-      if (p.job == null && need <= 0) {
-        // Target met (or every free slot taken by attempts of a cancelled dial that are still winding down).
-        return open.isEmpty()
-            ? CompletableFuture.failedFuture(new LimitExceededException("maxConnectionsPerPeer",
-                config.maxConnectionsPerPeer(), "cannot dial " + peerId + " while a cancelled dial winds down"))
-            : CompletableFuture.completedFuture(open);
-      }
-      if (p.job == null && addrs.isEmpty()) {
-        return open.isEmpty()
-            ? CompletableFuture.failedFuture(new DialException(peerId,
-                "no known addresses (add some with addAddresses)", List.of()))
-            : CompletableFuture.completedFuture(open);
-      }
-      int granted = need > 0 ? reserveGlobal(need) : 0;
-      if (p.job == null && granted == 0) {
-        return open.isEmpty()
-            ? CompletableFuture.failedFuture(new LimitExceededException("maxConnections",
-                config.maxConnections(), "cannot dial " + peerId))
-            : CompletableFuture.completedFuture(open);
-      }
-      if (p.job != null) {
-        // Share the dial in flight; top it up if connections closed since it started.
-        job = p.job;
-        job.interested++;
-      } else {
-        job = new DialJob(p, addrs);
-        p.job = job;
-      }
-      p.reserved += granted;
-      toStart = job.addAttempts(granted);
-    } finally {
-      unlock(p);
-    }
-    CompletableFuture<List<NetConn>> mine = job.subscribe();
-    for (Attempt a : toStart) {
-      startTry(a);
-    }
-    return mine;
+    return dials.dial(Objects.requireNonNull(peerId, "peer"));
   }
-
-  /** Gets the peer's record, locked; a record being retired is skipped for a fresh one. */
-  private Peer lockPeer(PeerId id) {
-    while (true) {
-      Peer p = peers.computeIfAbsent(id, Peer::new);
-      p.lock();
-      if (!p.retired) {
-        return p;
-      }
-      p.unlock();
-    }
-  }
-
-  /** Unlocks, retiring the record if it holds nothing any more. */
-  private void unlock(Peer p) {
-    if (p.open.isEmpty() && p.reserved == 0 && p.superseded == 0 && p.job == null && !p.retired) {
-      p.retired = true;
-      peers.remove(p.id, p);
-    }
-    p.unlock();
-  }
-
-  /** Reserves up to {@code wanted} global connection slots; none once closed. */
-  private int reserveGlobal(int wanted) {
-    synchronized (slotLock) {
-      if (closed) {
-        return 0;
-      }
-      int granted = Math.max(0, Math.min(wanted, config.maxConnections() - connectionSlots));
-      connectionSlots += granted;
-      return granted;
-    }
-  }
-
-  private void releaseGlobal(int n) {
-    boolean drainedNow;
-    synchronized (slotLock) {
-      connectionSlots -= n;
-      drainedNow = closed && connectionSlots == 0 && pendingHandshakes == 0;
-    }
-    if (drainedNow) {
-      drained.complete(null);
-    }
-  }
-
-  private boolean acquirePending() {
-    synchronized (slotLock) {
-      if (pendingHandshakes >= config.maxPendingHandshakes()) {
-        return false;
-      }
-      pendingHandshakes++;
-      return true;
-    }
-  }
-
-  private void releasePending() {
-    boolean drainedNow;
-    synchronized (slotLock) {
-      pendingHandshakes--;
-      drainedNow = closed && connectionSlots == 0 && pendingHandshakes == 0;
-    }
-    if (drainedNow) {
-      drained.complete(null);
-    }
-  }
-
-  private void startTry(Attempt a) {
-    DialJob job = a.job;
-    List<Multiaddr> addrs = job.addresses;
-    int first = (a.index + a.tries) % addrs.size();
-    if (closed || job.cancelled) {
-      finishFailed(a, addrs.get(first), new CancellationException("dial cancelled"));
-      return;
-    }
-    boolean slotGone;
-    job.peer.lock();
-    try {
-      slotGone = job.peer.superseded > 0;
-    } finally {
-      job.peer.unlock();
-    }
-    if (slotGone) {
-      // An inbound connection from a smaller peer took a slot of this dial (simultaneous open): the
-      // attempt about to (re)try gives it up instead of opening a connection that would be dropped.
-      finishFailed(a, addrs.get(first), new CancellationException("slot taken by an inbound connection"));
-      return;
-    }
-    // Spread attempts over the addresses; one the gater denies or no transport supports is skipped in
-    // favour of the next, so a single bad address does not cost the peer a connection.
-    Multiaddr chosen = null;
-    Transport t = null;
-    Throwable skipped = null;
-    for (int k = 0; k < addrs.size() && t == null; k++) {
-      Multiaddr candidate = addrs.get((first + k) % addrs.size());
-      if (!allowed(() -> gater.allowDialAddress(job.peer.id, candidate))) {
-        skipped = skipped != null ? skipped : new BraidException("address denied by the connection gater", false);
-        continue;
-      }
-      Transport found = transportFor(candidate);
-      if (found == null) {
-        skipped = skipped != null ? skipped : new BraidException("no transport supports " + candidate, false);
-        continue;
-      }
-      chosen = candidate;
-      t = found;
-    }
-    if (t == null) {
-      finishFailed(a, addrs.get(first), skipped);
-      return;
-    }
-    Multiaddr addr = chosen;
-    if (!acquirePending()) {
-      finishFailed(a, addr, new LimitExceededException("maxPendingHandshakes", config.maxPendingHandshakes(),
-          "too many handshakes under way"));
-      return;
-    }
-    // The timer is armed before the dial starts, so a transport that completes (or hangs) at once is
-    // bounded alike; the dial future is handed to the timer once it exists.
-    CompletableFuture<CompletableFuture<NetConn>> dialRef = new CompletableFuture<>();
-    ScheduledFuture<?> timer;
-    try {
-      timer = scheduler.schedule(() -> {
-        a.timedOut = true;
-        dialRef.thenAccept(d -> d.cancel(true));
-      }, config.connectionTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) { // a scheduler shut down under us: the swarm is closing
-      releasePending();
-      finishFailed(a, addr, e);
-      return;
-    }
-    CompletableFuture<NetConn> f;
-    try {
-      f = t.dial(addr, job.peer.id);
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
-    boolean cancelNow;
-    job.peer.lock();
-    try {
-      a.inFlight = f;
-      cancelNow = job.cancelled;
-    } finally {
-      job.peer.unlock();
-    }
-    if (cancelNow) {
-      f.cancel(true);
-    }
-    dialRef.complete(f);
-    f.whenComplete((conn, err) -> {
-      timer.cancel(false);
-      releasePending();
-      if (err == null) {
-        admitOutbound(a, conn);
-      } else {
-        onTryFailed(a, addr, err);
-      }
-    });
-  }
-
-  private void onTryFailed(Attempt a, Multiaddr addr, Throwable err) {
-    Throwable cause = unwrap(err);
-    if (a.timedOut) {
-      cause = new ConnectionTimeoutException("connection attempt to " + addr, config.connectionTimeout());
-    }
-    a.timedOut = false;
-    DialJob job = a.job;
-    boolean retryIt;
-    job.peer.lock();
-    try {
-      retryIt = !closed && !job.cancelled && a.tries < retry.maxRetries() && DialException.isRetryable(cause)
-          && a.peerSlotHeld();
-      if (retryIt) {
-        job.failures.add(new DialException.Attempt(addr, cause));
-      }
-    } finally {
-      job.peer.unlock();
-    }
-    if (!retryIt) {
-      finishFailed(a, addr, cause);
-      return;
-    }
-    Duration delay;
-    synchronized (random) {
-      delay = retry.delayBeforeRetry(a.tries, random);
-    }
-    a.tries++;
-    ScheduledFuture<?> next;
-    try {
-      next = scheduler.schedule(() -> startTry(a), delay.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) { // a scheduler shut down under us: the swarm is closing
-      finishFailed(a, addr, new CancellationException("dial cancelled"));
-      return;
-    }
-    boolean cancelNow;
-    job.peer.lock();
-    try {
-      a.retryTimer = next;
-      cancelNow = job.cancelled || closed;
-    } finally {
-      job.peer.unlock();
-    }
-    if (cancelNow && next.cancel(false)) {
-      finishFailed(a, addr, new CancellationException("dial cancelled"));
-    }
-  }
-
-  /** An attempt ends without a connection: give its slot back and see whether the job is done. */
-  private void finishFailed(Attempt a, Multiaddr addr, Throwable cause) {
-    DialJob job = a.job;
-    Peer p = job.peer;
-    Runnable completion;
-    p.lock();
-    try {
-      if (a.done) {
-        return;
-      }
-      a.done = true;
-      job.running--;
-      releaseSlotOf(p);
-      if (!(cause instanceof CancellationException)) {
-        job.failures.add(new DialException.Attempt(addr, cause));
-      }
-      completion = job.completionIfDone();
-    } finally {
-      unlock(p);
-    }
-    completion.run();
-  }
-
-  /** Gives back the per-peer slot of an attempt that ends (caller holds the peer lock). */
-  private void releaseSlotOf(Peer p) {
-    if (p.superseded > 0) {
-      p.superseded--; // its slot was handed to an inbound connection already
-    } else {
-      p.reserved--;
-      releaseGlobal(1);
-    }
-  }
-
-  private void admitOutbound(Attempt a, NetConn conn) {
-    DialJob job = a.job;
-    Peer p = job.peer;
-    boolean keep = false;
-    String drop = null;
-    Runnable completion;
-    boolean secured = allowed(() -> gater.allowSecured(p.id, conn.remoteAddress(), Direction.OUTBOUND));
-    p.lock();
-    try {
-      if (a.done) {
-        drop = "attempt already finished";
-      } else {
-        a.done = true;
-        job.running--;
-        if (p.superseded > 0) {
-          p.superseded--;
-          drop = "simultaneous open: the connection dialed by the smaller peer id is kept";
-        } else {
-          p.reserved--;
-          if (closed || job.cancelled) {
-            drop = "dial cancelled";
-          } else if (!conn.isOpen()) {
-            drop = "closed during the handshake";
-            job.failures.add(new DialException.Attempt(conn.remoteAddress(),
-                new ConnectionClosedException("connection closed right after its handshake")));
-          } else if (!secured) {
-            drop = "denied by the connection gater";
-            job.failures.add(new DialException.Attempt(conn.remoteAddress(),
-                new BraidException("peer denied by the connection gater", false)));
-          } else {
-            admit(p, conn);
-            keep = true;
-          }
-          if (!keep) {
-            releaseGlobal(1);
-          }
-        }
-      }
-      completion = job.completionIfDone();
-    } finally {
-      unlock(p);
-    }
-    events.flush();
-    if (keep) {
-      watchClose(p.id, conn);
-    } else {
-      log.debug("dropping outbound connection {} to {}: {}", conn.id(), p.id, drop);
-      conn.close();
-    }
-    completion.run();
-  }
-
-  private void admitInbound(NetConn conn) {
-    PeerId id = conn.remotePeer();
-    if (closed || !allowed(() -> gater.allowSecured(id, conn.remoteAddress(), Direction.INBOUND))) {
-      releaseGlobal(1);
-      conn.close();
-      return;
-    }
-    boolean keep = false;
-    NetConn evicted = null;
-    Runnable completion = () -> {};
-    Peer p = lockPeer(id);
-    try {
-      int used = p.open.size() + p.reserved;
-      boolean remoteWins = id.compareTo(localPeer) < 0;
-      if (closed) {
-        keep = false;
-      } else if (used < config.maxConnectionsPerPeer()) {
-        keep = true;
-      } else if (remoteWins && p.reserved > 0) {
-        // Simultaneous open: the remote (smaller) peer's dial wins; one of our attempts gives up its slot.
-        p.reserved--;
-        p.superseded++;
-        releaseGlobal(1);
-        keep = true;
-      } else if (remoteWins && (evicted = idleOwnDial(p.open)) != null) {
-        // Simultaneous open where our own dial completed first: the smaller peer refuses that connection
-        // by the same rule, so it is replaced by the smaller peer's dial. Only an idle (or already
-        // closing) connection we dialed is replaced; a busy one never is.
-        keep = true;
-      }
-      if (keep) {
-        if (evicted != null) {
-          replace(p, evicted, conn);
-        } else {
-          admit(p, conn);
-        }
-        if (p.job != null) {
-          completion = p.job.completionIfDone();
-        }
-      }
-    } finally {
-      unlock(p);
-    }
-    if (evicted != null) {
-      releaseGlobal(1); // the replaced connection's slot; the inbound one holds its own since accept
-    }
-    if (keep) {
-      events.flush();
-      watchClose(id, conn);
-      if (evicted != null) {
-        evicted.close();
-      }
-      completion.run();
-    } else {
-      log.debug("refusing inbound connection {} from {}: maxConnectionsPerPeer ({}) reached", conn.id(), id,
-          config.maxConnectionsPerPeer());
-      releaseGlobal(1);
-      conn.close();
-    }
-  }
-
-  /** The newest connection we dialed that is closing or carries no stream, or null. */
-  private static NetConn idleOwnDial(List<NetConn> open) {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      NetConn c = open.get(i);
-      if (c.direction() == Direction.OUTBOUND && (!c.isOpen() || c.streamCount() == 0)) {
-        return c;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Swaps {@code old} for {@code conn} in one step, so no view ever holds both, and queues the events:
-   * {@code conn} opened, {@code old} closed (caller holds the peer lock).
-   */
-  private void replace(Peer p, NetConn old, NetConn conn) {
-    List<NetConn> next = new ArrayList<>(p.open.size());
-    for (NetConn c : p.open) {
-      if (c != old) {
-        next.add(c);
-      }
-    }
-    next.add(conn);
-    p.open = List.copyOf(next);
-    CloseReason why = CloseReason.refused(new LimitExceededException("maxConnectionsPerPeer",
-        config.maxConnectionsPerPeer(), "simultaneous open: the connection dialed by the smaller peer id is kept"));
-    enqueueEvent(l -> l.connectionOpened(conn));
-    enqueueEvent(l -> l.connectionClosed(old, why));
-  }
-
-  /** Adds {@code conn} to the peer's views and queues its events, in order (caller holds the peer lock). */
-  private void admit(Peer p, NetConn conn) {
-    boolean first = p.open.isEmpty();
-    NetConn[] a = p.open.toArray(new NetConn[p.open.size() + 1]);
-    a[a.length - 1] = conn;
-    p.open = List.of(a);
-    PeerId id = p.id;
-    if (first) {
-      enqueueEvent(l -> l.peerConnected(id));
-    }
-    enqueueEvent(l -> l.connectionOpened(conn));
-  }
-
-  private void watchClose(PeerId peer, NetConn conn) {
-    conn.closeFuture().whenComplete((reason, err) -> onClosed(peer, conn,
-        reason != null ? reason : CloseReason.error(err != null ? unwrap(err) : new IllegalStateException(
-            "connection " + conn.id() + " closed without a reason"))));
-  }
-
-  private void onClosed(PeerId id, NetConn conn, CloseReason reason) {
-    CloseReason why = closed && reason.kind() == CloseReason.Kind.LOCAL ? CloseReason.SHUTDOWN : reason;
-    boolean removed = false;
-    Peer p = peers.get(id);
-    if (p != null) {
-      p.lock();
-      try {
-        int i = p.open.indexOf(conn);
-        if (i >= 0) {
-          List<NetConn> rest = new ArrayList<>(p.open);
-          rest.remove(i);
-          p.open = List.copyOf(rest);
-          removed = true;
-          enqueueEvent(l -> l.connectionClosed(conn, why));
-          if (p.open.isEmpty()) {
-            enqueueEvent(l -> l.peerDisconnected(id));
-          }
-        }
-      } finally {
-        unlock(p);
-      }
-    }
-    if (removed) {
-      releaseGlobal(1);
-      events.flush();
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Streams
 
   /**
    * {@inheritDoc} The balancer's pick is tried first, then the other open connections, oldest first.
@@ -936,84 +268,11 @@ public final class Swarm implements Network {
   @Override
   public CompletableFuture<NetStream> newStream(PeerId peer, String... protocols) {
     Objects.requireNonNull(peer, "peer");
-    if (protocols.length == 0) {
-      throw new IllegalArgumentException("newStream needs at least one protocol");
+    String[] offered = StreamPlacer.checkProtocols(protocols);
+    if (isClosed()) {
+      return CompletableFuture.failedFuture(Failures.closed(localPeer));
     }
-    String[] offered = protocols.clone();
-    for (int i = 0; i < offered.length; i++) {
-      if (offered[i] == null || offered[i].isEmpty()) {
-        throw new IllegalArgumentException("protocol " + i + " is " + (offered[i] == null ? "null" : "empty"));
-      }
-    }
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
-    }
-    List<NetConn> open = getConnections(peer);
-    CompletableFuture<List<NetConn>> conns =
-        open.isEmpty() ? dialPeer(peer) : CompletableFuture.completedFuture(open);
-    return conns.thenCompose(list -> {
-      List<NetConn> now = getConnections(peer);
-      List<NetConn> candidates = now.isEmpty() ? onlyOpen(list) : now;
-      if (candidates.isEmpty()) {
-        return CompletableFuture.failedFuture(new StreamOpenException(peer, List.of()));
-      }
-      NetConn chosen = choose(peer, candidates);
-      List<NetConn> order = new ArrayList<>(candidates.size());
-      order.add(chosen);
-      for (NetConn c : candidates) {
-        if (c != chosen) {
-          order.add(c);
-        }
-      }
-      CompletableFuture<NetStream> result = new CompletableFuture<>();
-      tryOpen(peer, order, 0, offered, new ArrayList<>(), result);
-      return result;
-    });
-  }
-
-  private NetConn choose(PeerId peer, List<NetConn> candidates) {
-    try {
-      NetConn c = balancer.select(peer, candidates);
-      for (NetConn x : candidates) {
-        if (x == c) {
-          return c;
-        }
-      }
-      log.warn("load balancer {} returned a connection that was not a candidate; using the oldest", balancer);
-    } catch (RuntimeException e) {
-      log.warn("load balancer {} threw; using the oldest connection", balancer, e);
-    }
-    return candidates.get(0);
-  }
-
-  private void tryOpen(PeerId peer, List<NetConn> order, int i, String[] protocols,
-      List<StreamOpenException.Attempt> failures, CompletableFuture<NetStream> result) {
-    if (i == order.size()) {
-      result.completeExceptionally(new StreamOpenException(peer, failures));
-      return;
-    }
-    NetConn conn = order.get(i);
-    CompletableFuture<NetStream> f;
-    try {
-      f = conn.newStream(protocols);
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
-    f.whenComplete((stream, err) -> {
-      if (err == null) {
-        if (!result.complete(stream)) {
-          stream.reset();
-        }
-        return;
-      }
-      Throwable cause = unwrap(err);
-      if (cause instanceof ProtocolNegotiationException) {
-        result.completeExceptionally(cause); // the peer does not speak it on any connection
-        return;
-      }
-      failures.add(new StreamOpenException.Attempt(conn.id(), cause));
-      tryOpen(peer, order, i + 1, protocols, failures, result);
-    });
+    return placer.open(peer, offered);
   }
 
   /**
@@ -1039,70 +298,30 @@ public final class Swarm implements Network {
     handlers.remove(protocol);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Events and lifecycle
+  // ---- events and lifecycle
 
   /** @throws NetworkClosedException if the network is closed */
   @Override
   public void addListener(NetworkListener listener) {
     Objects.requireNonNull(listener, "listener");
     checkOpen();
-    listeners.add(listener);
+    events.addListener(listener);
   }
 
   /** Allowed after {@link #close()} too. */
   @Override
   public void removeListener(NetworkListener listener) {
-    listeners.remove(listener);
-  }
-
-  /** Queues an event for every listener; callers hold the peer lock, so events keep the order of changes. */
-  private void enqueueEvent(Consumer<NetworkListener> event) {
-    events.enqueue(() -> {
-      for (NetworkListener l : listeners) {
-        try {
-          event.accept(l);
-        } catch (Throwable t) {
-          log.warn("network listener {} threw; ignoring it", l, t);
-        }
-      }
-    });
+    events.removeListener(listener);
   }
 
   /** {@inheritDoc} A pending dial to the peer fails with {@link DialException}; fails after {@link #close()}. */
   @Override
   public CompletableFuture<Void> closePeer(PeerId peer) {
     Objects.requireNonNull(peer, "peer");
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
+    if (isClosed()) {
+      return CompletableFuture.failedFuture(Failures.closed(localPeer));
     }
-    return closeAll(peer, new DialException(peer, "cancelled by closePeer", List.of()));
-  }
-
-  /** Cancels the peer's dial (failing it with {@code dialFailure}) and closes its connections. */
-  private CompletableFuture<Void> closeAll(PeerId peer, BraidException dialFailure) {
-    Peer p = peers.get(peer);
-    if (p == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    DialJob job;
-    List<NetConn> open;
-    p.lock();
-    try {
-      job = p.job;
-      open = p.open;
-    } finally {
-      p.unlock();
-    }
-    if (job != null) {
-      job.cancel(dialFailure);
-    }
-    List<CompletableFuture<?>> done = new ArrayList<>();
-    for (NetConn c : open) {
-      c.close();
-      done.add(c.closeFuture());
-    }
-    return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    return lifecycle.closePeer(peer, new DialException(peer, "cancelled by closePeer", List.of()));
   }
 
   /**
@@ -1113,45 +332,7 @@ public final class Swarm implements Network {
    */
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
-      return;
-    }
-    synchronized (slotLock) {
-      closed = true; // under slotLock: no slot is reserved once close has begun
-    }
-    List<CompletableFuture<?>> stopped = new ArrayList<>();
-    for (TransportListener l : transportListeners) {
-      try {
-        l.close();
-        stopped.add(l.closeFuture());
-      } catch (RuntimeException e) {
-        log.warn("transport listener {} threw while closing", l, e);
-      }
-    }
-    for (PeerId peer : List.copyOf(peers.keySet())) {
-      closeAll(peer, closedException());
-    }
-    for (Transport t : transports) {
-      try {
-        t.close();
-      } catch (RuntimeException e) {
-        log.warn("transport {} threw while closing", t, e);
-      }
-    }
-    boolean drainedNow;
-    synchronized (slotLock) {
-      drainedNow = connectionSlots == 0 && pendingHandshakes == 0;
-    }
-    if (drainedNow) {
-      drained.complete(null);
-    }
-    stopped.add(drained);
-    CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
-      if (ownsScheduler) {
-        scheduler.shutdownNow();
-      }
-      closeFuture.complete(null);
-    });
+    lifecycle.close();
   }
 
   /**
@@ -1160,262 +341,39 @@ public final class Swarm implements Network {
    */
   @Override
   public CompletableFuture<Void> closeFuture() {
-    return closeFuture;
+    return lifecycle.closeFuture();
   }
 
   /** Whether {@link #close()} was called. */
   public boolean isClosed() {
-    return closed;
+    return slots.isClosed();
   }
 
   /** Connection slots in use (open plus handshaking, in and out); for diagnostics and leak checks. */
   public int connectionSlotsInUse() {
-    synchronized (slotLock) {
-      return connectionSlots;
-    }
+    return slots.inUse();
   }
 
   /** Handshakes under way, in and out; for diagnostics and leak checks. */
   public int pendingHandshakes() {
-    synchronized (slotLock) {
-      return pendingHandshakes;
-    }
+    return slots.pendingHandshakes();
   }
 
   /** Peers with any state (connections, attempts in flight); for diagnostics and leak checks. */
   public int trackedPeers() {
-    return peers.size();
+    return registry.trackedPeers();
   }
 
   @Override
   public String toString() {
-    return "Swarm[" + localPeer + ", peers=" + peers.size() + ", slots=" + connectionSlotsInUse() + "]";
-  }
-
-  private NetworkClosedException closedException() {
-    return new NetworkClosedException("the network of " + localPeer + " is closed");
+    return "Swarm[" + localPeer + ", peers=" + trackedPeers() + ", slots=" + connectionSlotsInUse() + "]";
   }
 
   private void checkOpen() {
-    if (closed) {
-      throw closedException();
+    if (isClosed()) {
+      throw Failures.closed(localPeer);
     }
   }
-
-  private static boolean allowed(java.util.function.BooleanSupplier check) {
-    try {
-      return check.getAsBoolean();
-    } catch (RuntimeException e) {
-      log.warn("connection gater threw; treating it as a denial", e);
-      return false;
-    }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // State records
-
-  /** One peer's state; every field is guarded by the lock. */
-  private static final class Peer {
-    final PeerId id;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Open connections, oldest first; immutable, replaced on change; read without the lock. */
-    volatile List<NetConn> open = List.of();
-    /** Outbound attempts in flight holding a slot. */
-    int reserved;
-    /** Outbound attempts in flight whose slot went to an inbound connection (simultaneous open). */
-    int superseded;
-    DialJob job;
-    boolean retired;
-
-    Peer(PeerId id) {
-      this.id = id;
-    }
-
-    void lock() {
-      lock.lock();
-    }
-
-    void unlock() {
-      lock.unlock();
-    }
-  }
-
-  /** The dial in flight for one peer, shared by every concurrent {@code dialPeer} caller. */
-  private final class DialJob {
-    final Peer peer;
-    final List<Multiaddr> addresses;
-    final List<Attempt> attempts = new ArrayList<>();
-    final List<DialException.Attempt> failures = new ArrayList<>();
-    final CompletableFuture<List<NetConn>> result = new CompletableFuture<>();
-    int running;
-    int interested = 1;
-    boolean cancelled;
-
-    DialJob(Peer peer, List<Multiaddr> addresses) {
-      this.peer = peer;
-      this.addresses = addresses;
-    }
-
-    /** Adds {@code count} attempts, each holding a reserved slot (caller holds the peer lock). */
-    List<Attempt> addAttempts(int count) {
-      List<Attempt> added = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        Attempt a = new Attempt(this, attempts.size());
-        attempts.add(a);
-        added.add(a);
-      }
-      running += count;
-      return added;
-    }
-
-    /** What to run, after unlocking, if the job has just finished (caller holds the peer lock). */
-    Runnable completionIfDone() {
-      if (result.isDone() || cancelled) {
-        return () -> {};
-      }
-      List<NetConn> open = onlyOpen(peer.open);
-      boolean targetMet = open.size() >= config.maxConnectionsPerPeer();
-      if (!targetMet && running > 0) {
-        return () -> {};
-      }
-      if (peer.job == this) {
-        peer.job = null;
-      }
-      if (!open.isEmpty()) {
-        return () -> result.complete(open);
-      }
-      BraidException e = closed ? closedException()
-          : new DialException(peer.id, "no connection could be opened", List.copyOf(failures));
-      return () -> result.completeExceptionally(e);
-    }
-
-    /** A future for one caller; cancelling it withdraws that caller's interest. */
-    CompletableFuture<List<NetConn>> subscribe() {
-      CompletableFuture<List<NetConn>> mine = new CompletableFuture<>();
-      result.whenComplete((v, e) -> {
-        if (e != null) {
-          mine.completeExceptionally(e);
-        } else {
-          mine.complete(v);
-        }
-      });
-      mine.whenComplete((v, e) -> {
-        if (mine.isCancelled()) {
-          boolean last;
-          peer.lock();
-          try {
-            last = --interested == 0;
-          } finally {
-            peer.unlock();
-          }
-          if (last) {
-            cancel(new DialException(peer.id, "cancelled", List.of()));
-          }
-        }
-      });
-      return mine;
-    }
-
-    /**
-     * Stops every attempt (their slots are released as each winds down) and fails the job with
-     * {@code failure} unless it is already done.
-     */
-    void cancel(BraidException failure) {
-      List<Attempt> toStop = new ArrayList<>();
-      peer.lock();
-      try {
-        if (cancelled || result.isDone()) {
-          return;
-        }
-        cancelled = true;
-        if (peer.job == this) {
-          peer.job = null;
-        }
-        for (Attempt a : attempts) {
-          if (!a.done) {
-            toStop.add(a);
-          }
-        }
-      } finally {
-        unlock(peer);
-      }
-      result.completeExceptionally(failure);
-      for (Attempt a : toStop) {
-        ScheduledFuture<?> t = a.retryTimer;
-        if (t != null && t.cancel(false)) {
-          finishFailed(a, addresses.get(0), new CancellationException("dial cancelled"));
-        }
-        CompletableFuture<NetConn> f = a.inFlight;
-        if (f != null) {
-          f.cancel(true);
-        }
-      }
-    }
-  }
-
-  /** One connection slot's worth of attempts: the first try and its retries. */
-  private static final class Attempt {
-    final DialJob job;
-    final int index;
-    volatile int tries;
-    volatile boolean timedOut;
-    volatile CompletableFuture<NetConn> inFlight;
-    volatile ScheduledFuture<?> retryTimer;
-    boolean done;
-
-    Attempt(DialJob job, int index) {
-      this.job = job;
-      this.index = index;
-    }
-
-    /** Whether this attempt still holds a slot of its own (not handed to an inbound connection). */
-    boolean peerSlotHeld() {
-      return job.peer.superseded == 0;
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Inbound
-
-  private final class Inbound implements InboundConnectionHandler {
-    @Override
-    public boolean accept(Multiaddr remoteAddress) {
-      if (closed || !allowed(() -> gater.allowAccept(remoteAddress))) {
-        return false;
-      }
-      synchronized (slotLock) {
-        if (closed || connectionSlots >= config.maxConnections()
-            || pendingHandshakes >= config.maxPendingHandshakes()) {
-          return false;
-        }
-        connectionSlots++;
-        pendingHandshakes++;
-        return true;
-      }
-    }
-
-    @Override
-    public void connected(NetConn connection) {
-      releasePending();
-      admitInbound(connection);
-    }
-
-    @Override
-    public void failed(Multiaddr remoteAddress, Throwable cause) {
-      releasePending();
-      releaseGlobal(1);
-      log.debug("inbound handshake from {} failed: {}", remoteAddress, cause.toString());
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
 
   /** Builds a {@link Swarm}. Not thread-safe. */
   public static final class Builder {

@@ -1,0 +1,183 @@
+package io.braid.core.internal;
+
+import io.braid.api.BraidException;
+import io.braid.api.ConnectionClosedException;
+import io.braid.api.Direction;
+import io.braid.api.InboundConnectionHandler;
+import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
+import io.braid.api.PeerId;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which connections a peer keeps, and accounts for their slots on every path.
+ *
+ * <p>Outbound: a dial reserves per-peer and global slots before its handshake ({@link #reserveForDial}),
+ * and each attempt gives its slot back when it ends without a connection ({@link #releaseAttempt}) or
+ * hands it to the connection it made ({@link #admitOutbound}). Inbound: the peer is known only after the
+ * handshake, so an inbound connection holds a global slot and a handshake slot from
+ * {@link #accept} on, and takes a per-peer slot when {@link #connected} admits it. At the per-peer cap
+ * the {@link SimultaneousOpen} rule settles who keeps what: an inbound connection from a smaller peer
+ * takes the slot of one of our attempts in flight, or replaces an idle connection we dialed; from a
+ * larger peer it is refused.
+ *
+ * <p>Threads: the {@link InboundConnectionHandler} methods run on transport threads, holding no lock;
+ * the others require the peer's lock and return the global slots to release, which the caller gives back
+ * once it has unlocked (releasing may complete the close future, whose callbacks are user code).
+ */
+public final class Admission implements InboundConnectionHandler {
+  private static final Logger log = LoggerFactory.getLogger(Admission.class);
+
+  private final PeerId localPeer;
+  private final int maxPerPeer;
+  private final SlotPool slots;
+  private final ConnectionRegistry registry;
+  private final GuardedGater gater;
+
+  public Admission(PeerId localPeer, int maxPerPeer, SlotPool slots, ConnectionRegistry registry,
+      GuardedGater gater) {
+    this.localPeer = Objects.requireNonNull(localPeer, "localPeer");
+    this.maxPerPeer = maxPerPeer;
+    this.slots = Objects.requireNonNull(slots, "slots");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.gater = Objects.requireNonNull(gater, "gater");
+  }
+
+  /** What became of an outbound connection: kept, or dropped with a reason (and maybe a failure to report). */
+  record Outbound(boolean keep, String dropReason, Throwable failure, int slotsToRelease) {
+    static final Outbound KEPT = new Outbound(true, null, null, 0);
+  }
+
+  // ---- outbound (caller holds the peer's lock)
+
+  /** Reserves up to {@code need} slots for new attempts to {@code p}; how many were granted. */
+  int reserveForDial(PeerState p, int need) {
+    int granted = need > 0 ? slots.reserve(need) : 0;
+    p.reserved += granted;
+    return granted;
+  }
+
+  /** An attempt ends without a connection: its per-peer slot goes; returns the global slots to release. */
+  int releaseAttempt(PeerState p) {
+    if (p.superseded > 0) {
+      p.superseded--; // its slot was handed to an inbound connection already
+      return 0;
+    }
+    p.reserved--;
+    return 1;
+  }
+
+  /** Whether the attempts to {@code p} lost a slot to an inbound connection (and should give up). */
+  static boolean slotTaken(PeerState p) {
+    return p.superseded > 0;
+  }
+
+  /**
+   * An attempt to {@code p} made {@code conn}: admits it into the registry, or says why it is dropped.
+   *
+   * @param secured the gater's verdict, asked before locking
+   * @param cancelled whether the dial was cancelled meanwhile
+   */
+  Outbound admitOutbound(PeerState p, NetConn conn, boolean secured, boolean cancelled) {
+    if (p.superseded > 0) {
+      p.superseded--; // an inbound connection from the smaller peer holds this attempt's slot
+      return new Outbound(false, SimultaneousOpen.RULE, null, 0);
+    }
+    p.reserved--;
+    if (slots.isClosed() || cancelled) {
+      return new Outbound(false, "dial cancelled", null, 1);
+    }
+    if (!conn.isOpen()) {
+      return new Outbound(false, "closed during the handshake",
+          new ConnectionClosedException("connection closed right after its handshake"), 1);
+    }
+    if (!secured) {
+      return new Outbound(false, "denied by the connection gater",
+          new BraidException("peer denied by the connection gater", false), 1);
+    }
+    registry.add(p, conn);
+    return Outbound.KEPT;
+  }
+
+  // ---- inbound (transport threads, no lock held)
+
+  @Override
+  public boolean accept(Multiaddr remoteAddress) {
+    return !slots.isClosed() && gater.allowAccept(remoteAddress) && slots.acceptInbound();
+  }
+
+  @Override
+  public void connected(NetConn connection) {
+    slots.releaseHandshake();
+    admitInbound(connection);
+  }
+
+  @Override
+  public void failed(Multiaddr remoteAddress, Throwable cause) {
+    slots.releaseHandshake();
+    slots.release(1);
+    log.debug("inbound handshake from {} failed: {}", remoteAddress, cause.toString());
+  }
+
+  private void admitInbound(NetConn conn) {
+    PeerId id = conn.remotePeer();
+    if (slots.isClosed() || !gater.allowSecured(id, conn.remoteAddress(), Direction.INBOUND)) {
+      slots.release(1);
+      conn.close();
+      return;
+    }
+    boolean keep = false;
+    NetConn evicted = null;
+    int toRelease = 0;
+    Runnable completion = () -> {};
+    PeerState p = registry.lock(id);
+    try {
+      int used = p.open.size() + p.reserved;
+      boolean remoteWins = SimultaneousOpen.remoteWins(id, localPeer);
+      if (slots.isClosed()) {
+        keep = false;
+      } else if (used < maxPerPeer) {
+        keep = true;
+      } else if (remoteWins && p.reserved > 0) {
+        // The remote (smaller) peer's dial wins; one of our attempts gives up its slot.
+        p.reserved--;
+        p.superseded++;
+        toRelease++;
+        keep = true;
+      } else if (remoteWins && (evicted = SimultaneousOpen.replaceable(p.open)) != null) {
+        // Our own dial completed first: the smaller peer refuses that connection by the same rule, so it
+        // is replaced by the smaller peer's dial (only if idle or already closing).
+        keep = true;
+      }
+      if (keep) {
+        if (evicted != null) {
+          registry.replace(p, evicted, conn, SimultaneousOpen.replacedReason(maxPerPeer));
+          toRelease++; // the replaced connection's slot; the inbound one holds its own since accept
+        } else {
+          registry.add(p, conn);
+        }
+        if (p.dial != null) {
+          completion = p.dial.completionIfDone();
+        }
+      }
+    } finally {
+      registry.unlock(p);
+    }
+    slots.release(toRelease);
+    if (keep) {
+      registry.flushEvents();
+      registry.watch(id, conn);
+      if (evicted != null) {
+        evicted.close();
+      }
+      completion.run();
+    } else {
+      log.debug("refusing inbound connection {} from {}: maxConnectionsPerPeer ({}) reached", conn.id(), id,
+          maxPerPeer);
+      slots.release(1);
+      conn.close();
+    }
+  }
+}

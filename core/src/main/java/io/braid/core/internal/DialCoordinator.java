@@ -1,0 +1,126 @@
+package io.braid.core.internal;
+
+import io.braid.api.BraidException;
+import io.braid.api.ConnectionConfig;
+import io.braid.api.DialException;
+import io.braid.api.LimitExceededException;
+import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
+import io.braid.api.PeerId;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Dialing a peer (go-libp2p's {@code swarm_dial.go}): one shared {@link DialJob} per peer that concurrent
+ * callers join, topped up with attempts when connections closed since it started; the attempts
+ * themselves run in a {@link DialWorker}. Owns no state of its own beyond what it keeps in each
+ * {@link PeerState}.
+ *
+ * <p>Threads: any thread may dial or cancel. The peer lock is held while the job and the reserved slots
+ * change; attempts start, and futures complete, after it is released.
+ */
+public final class DialCoordinator {
+  private final PeerId localPeer;
+  private final int maxPerPeer;
+  private final int maxConnections;
+  private final GuardedGater gater;
+  private final SlotPool slots;
+  private final Admission admission;
+  private final ConnectionRegistry registry;
+  private final AddressBook book;
+  private final DialWorker worker;
+
+  public DialCoordinator(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff,
+      ScheduledExecutorService scheduler, TransportSet transports, GuardedGater gater, SlotPool slots,
+      Admission admission, ConnectionRegistry registry, AddressBook book) {
+    this.localPeer = Objects.requireNonNull(localPeer, "localPeer");
+    this.maxPerPeer = config.maxConnectionsPerPeer();
+    this.maxConnections = config.maxConnections();
+    this.gater = gater;
+    this.slots = slots;
+    this.admission = admission;
+    this.registry = registry;
+    this.book = book;
+    this.worker = new DialWorker(localPeer, config, backoff, scheduler, transports, gater, slots, admission, registry);
+  }
+
+  /**
+   * Opens connections to {@code peer} up to the per-peer target, or joins the dial in flight; completes
+   * with the peer's open connections. See {@code Swarm#dialPeer} for the failures.
+   */
+  public CompletableFuture<List<NetConn>> dial(PeerId peer) {
+    if (slots.isClosed()) {
+      return CompletableFuture.failedFuture(Failures.closed(localPeer));
+    }
+    if (peer.equals(localPeer)) {
+      return CompletableFuture.failedFuture(new DialException(peer, "cannot dial the local peer", List.of()));
+    }
+    if (!gater.allowDialPeer(peer)) {
+      return CompletableFuture.failedFuture(new DialException(peer, "denied by the connection gater", List.of()));
+    }
+    List<Multiaddr> addrs = book.addresses(peer);
+    DialJob job;
+    List<DialAttempt> toStart;
+    PeerState p = registry.lock(peer);
+    try {
+      List<NetConn> open = ConnectionRegistry.onlyOpen(p.open);
+      int need = maxPerPeer - open.size() - p.reserved;
+      if (p.dial == null && need <= 0) {
+        // Target met (or every free slot taken by attempts of a cancelled dial that are still winding down).
+        return open.isEmpty()
+            ? CompletableFuture.failedFuture(new LimitExceededException("maxConnectionsPerPeer", maxPerPeer,
+                "cannot dial " + peer + " while a cancelled dial winds down"))
+            : CompletableFuture.completedFuture(open);
+      }
+      if (p.dial == null && addrs.isEmpty()) {
+        return open.isEmpty()
+            ? CompletableFuture.failedFuture(new DialException(peer,
+                "no known addresses (add some with addAddresses)", List.of()))
+            : CompletableFuture.completedFuture(open);
+      }
+      int granted = admission.reserveForDial(p, need);
+      if (p.dial == null && granted == 0) {
+        return open.isEmpty()
+            ? CompletableFuture.failedFuture(new LimitExceededException("maxConnections", maxConnections,
+                "cannot dial " + peer))
+            : CompletableFuture.completedFuture(open);
+      }
+      if (p.dial != null) {
+        // Share the dial in flight; top it up if connections closed since it started.
+        job = p.dial;
+        job.interested++;
+      } else {
+        job = new DialJob(p, addrs, worker);
+        p.dial = job;
+      }
+      toStart = job.addAttempts(granted);
+    } finally {
+      registry.unlock(p);
+    }
+    CompletableFuture<List<NetConn>> mine = job.subscribe();
+    for (DialAttempt a : toStart) {
+      worker.start(a);
+    }
+    return mine;
+  }
+
+  /** Cancels the dial in flight to {@code peer}, if any, failing its callers with {@code failure}. */
+  public void cancel(PeerId peer, BraidException failure) {
+    PeerState p = registry.find(peer);
+    if (p == null) {
+      return;
+    }
+    DialJob job;
+    p.lock();
+    try {
+      job = p.dial;
+    } finally {
+      p.unlock();
+    }
+    if (job != null) {
+      job.cancel(failure);
+    }
+  }
+}

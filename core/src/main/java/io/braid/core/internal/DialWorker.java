@@ -1,0 +1,279 @@
+package io.braid.core.internal;
+
+import io.braid.api.BraidException;
+import io.braid.api.ConnectionConfig;
+import io.braid.api.ConnectionTimeoutException;
+import io.braid.api.DialException;
+import io.braid.api.Direction;
+import io.braid.api.LimitExceededException;
+import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
+import io.braid.api.NetworkClosedException;
+import io.braid.api.PeerId;
+import io.braid.api.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the attempts of a {@link DialJob} (go-libp2p's {@code dial_worker.go}): picks the address and
+ * transport of each try, takes a handshake slot, bounds the try by
+ * {@link ConnectionConfig#connectionTimeout()}, retries on the {@link BackoffPolicy}'s schedule, and ends
+ * each attempt exactly once, either by handing its connection to {@link Admission} or by giving its slot
+ * back.
+ *
+ * <p>Threads: tries start on the caller of {@code dialPeer} or on the scheduler (retries), and their
+ * outcomes run on transport threads or the scheduler (timeouts). The peer lock is held only to read and
+ * update the attempt and job state; transports, timers, the gater and future completions are called
+ * after it is released, and so are {@link SlotPool#release} calls.
+ */
+final class DialWorker {
+  private static final Logger log = LoggerFactory.getLogger(DialWorker.class);
+
+  private final PeerId localPeer;
+  private final ConnectionConfig config;
+  private final BackoffPolicy backoff;
+  private final ScheduledExecutorService scheduler;
+  private final TransportSet transports;
+  private final GuardedGater gater;
+  private final SlotPool slots;
+  private final Admission admission;
+  private final ConnectionRegistry registry;
+
+  DialWorker(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff, ScheduledExecutorService scheduler,
+      TransportSet transports, GuardedGater gater, SlotPool slots, Admission admission, ConnectionRegistry registry) {
+    this.localPeer = localPeer;
+    this.config = config;
+    this.backoff = backoff;
+    this.scheduler = scheduler;
+    this.transports = transports;
+    this.gater = gater;
+    this.slots = slots;
+    this.admission = admission;
+    this.registry = registry;
+  }
+
+  int maxPerPeer() {
+    return config.maxConnectionsPerPeer();
+  }
+
+  boolean isClosed() {
+    return slots.isClosed();
+  }
+
+  NetworkClosedException closedException() {
+    return Failures.closed(localPeer);
+  }
+
+  void unlock(PeerState p) {
+    registry.unlock(p);
+  }
+
+  /** Starts the next try of {@code a}. */
+  void start(DialAttempt a) {
+    DialJob job = a.job;
+    List<Multiaddr> addrs = job.addresses;
+    int first = (a.index + a.tries) % addrs.size();
+    if (slots.isClosed() || job.cancelled) {
+      finishFailed(a, addrs.get(first), new CancellationException("dial cancelled"));
+      return;
+    }
+    boolean slotGone;
+    job.peer.lock();
+    try {
+      slotGone = Admission.slotTaken(job.peer);
+    } finally {
+      job.peer.unlock();
+    }
+    if (slotGone) {
+      // An inbound connection from a smaller peer took a slot of this dial (simultaneous open): the
+      // attempt about to (re)try gives it up instead of opening a connection that would be dropped.
+      finishFailed(a, addrs.get(first), new CancellationException("slot taken by an inbound connection"));
+      return;
+    }
+    // Spread attempts over the addresses; one the gater denies or no transport supports is skipped in
+    // favour of the next, so a single bad address does not cost the peer a connection.
+    Multiaddr chosen = null;
+    Transport t = null;
+    Throwable skipped = null;
+    for (int k = 0; k < addrs.size() && t == null; k++) {
+      Multiaddr candidate = addrs.get((first + k) % addrs.size());
+      if (!gater.allowDialAddress(job.peer.id, candidate)) {
+        skipped = skipped != null ? skipped : new BraidException("address denied by the connection gater", false);
+        continue;
+      }
+      Transport found = transports.forAddress(candidate);
+      if (found == null) {
+        skipped = skipped != null ? skipped : new BraidException("no transport supports " + candidate, false);
+        continue;
+      }
+      chosen = candidate;
+      t = found;
+    }
+    if (t == null) {
+      finishFailed(a, addrs.get(first), skipped);
+      return;
+    }
+    dial(a, t, chosen);
+  }
+
+  /** One try over {@code t} to {@code addr}, holding a handshake slot and bounded by the timeout. */
+  private void dial(DialAttempt a, Transport t, Multiaddr addr) {
+    DialJob job = a.job;
+    if (!slots.acquireHandshake()) {
+      finishFailed(a, addr, new LimitExceededException("maxPendingHandshakes", config.maxPendingHandshakes(),
+          "too many handshakes under way"));
+      return;
+    }
+    // The timer is armed before the dial starts, so a transport that completes (or hangs) at once is
+    // bounded alike; the dial future is handed to the timer once it exists.
+    CompletableFuture<CompletableFuture<NetConn>> dialRef = new CompletableFuture<>();
+    ScheduledFuture<?> timer;
+    try {
+      timer = scheduler.schedule(() -> {
+        a.timedOut = true;
+        dialRef.thenAccept(d -> d.cancel(true));
+      }, config.connectionTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) { // a scheduler shut down under us: the swarm is closing
+      slots.releaseHandshake();
+      finishFailed(a, addr, e);
+      return;
+    }
+    CompletableFuture<NetConn> f;
+    try {
+      f = t.dial(addr, job.peer.id);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    boolean cancelNow;
+    job.peer.lock();
+    try {
+      a.inFlight = f;
+      cancelNow = job.cancelled;
+    } finally {
+      job.peer.unlock();
+    }
+    if (cancelNow) {
+      f.cancel(true);
+    }
+    dialRef.complete(f);
+    f.whenComplete((conn, err) -> {
+      timer.cancel(false);
+      slots.releaseHandshake();
+      if (err == null) {
+        connected(a, conn);
+      } else {
+        tryFailed(a, addr, err);
+      }
+    });
+  }
+
+  private void tryFailed(DialAttempt a, Multiaddr addr, Throwable err) {
+    Throwable cause = Failures.unwrap(err);
+    if (a.timedOut) {
+      cause = new ConnectionTimeoutException("connection attempt to " + addr, config.connectionTimeout());
+    }
+    a.timedOut = false;
+    DialJob job = a.job;
+    boolean retryIt;
+    job.peer.lock();
+    try {
+      retryIt = !slots.isClosed() && !job.cancelled && backoff.allowsRetry(a.tries, cause)
+          && !Admission.slotTaken(job.peer);
+      if (retryIt) {
+        job.failures.add(new DialException.Attempt(addr, cause));
+      }
+    } finally {
+      job.peer.unlock();
+    }
+    if (!retryIt) {
+      finishFailed(a, addr, cause);
+      return;
+    }
+    Duration delay = backoff.delayBeforeRetry(a.tries);
+    a.tries++;
+    ScheduledFuture<?> next;
+    try {
+      next = scheduler.schedule(() -> start(a), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) { // a scheduler shut down under us: the swarm is closing
+      finishFailed(a, addr, new CancellationException("dial cancelled"));
+      return;
+    }
+    boolean cancelNow;
+    job.peer.lock();
+    try {
+      a.retryTimer = next;
+      cancelNow = job.cancelled || slots.isClosed();
+    } finally {
+      job.peer.unlock();
+    }
+    if (cancelNow && next.cancel(false)) {
+      finishFailed(a, addr, new CancellationException("dial cancelled"));
+    }
+  }
+
+  /** An attempt ends without a connection: give its slot back and see whether the job is done. */
+  void finishFailed(DialAttempt a, Multiaddr addr, Throwable cause) {
+    DialJob job = a.job;
+    PeerState p = job.peer;
+    Runnable completion;
+    int toRelease;
+    p.lock();
+    try {
+      if (a.done) {
+        return;
+      }
+      a.done = true;
+      job.running--;
+      toRelease = admission.releaseAttempt(p);
+      if (!(cause instanceof CancellationException)) {
+        job.failures.add(new DialException.Attempt(addr, cause));
+      }
+      completion = job.completionIfDone();
+    } finally {
+      registry.unlock(p);
+    }
+    slots.release(toRelease);
+    completion.run();
+  }
+
+  /** A try made a connection: admission keeps it or drops it; either way the attempt ends. */
+  private void connected(DialAttempt a, NetConn conn) {
+    DialJob job = a.job;
+    PeerState p = job.peer;
+    Admission.Outbound verdict;
+    Runnable completion;
+    boolean secured = gater.allowSecured(p.id, conn.remoteAddress(), Direction.OUTBOUND);
+    p.lock();
+    try {
+      if (a.done) {
+        verdict = new Admission.Outbound(false, "attempt already finished", null, 0);
+      } else {
+        a.done = true;
+        job.running--;
+        verdict = admission.admitOutbound(p, conn, secured, job.cancelled);
+        if (verdict.failure() != null) {
+          job.failures.add(new DialException.Attempt(conn.remoteAddress(), verdict.failure()));
+        }
+      }
+      completion = job.completionIfDone();
+    } finally {
+      registry.unlock(p);
+    }
+    slots.release(verdict.slotsToRelease());
+    registry.flushEvents();
+    if (verdict.keep()) {
+      registry.watch(p.id, conn);
+    } else {
+      log.debug("dropping outbound connection {} to {}: {}", conn.id(), p.id, verdict.dropReason());
+      conn.close();
+    }
+    completion.run();
+  }
+}
