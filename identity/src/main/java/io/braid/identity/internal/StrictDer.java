@@ -63,7 +63,7 @@ public final class StrictDer {
       }
     } catch (EOFException e) {
       throw malformed(what, "truncated: " + (e.getMessage() == null ? "the input ends inside an element" : e.getMessage()), e);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
       // bouncycastle reports malformed input as IOException (ASN1Exception), IllegalArgumentException or
       // IllegalStateException (ASN1ParsingException); the message says what it found.
       throw malformed(what, e.getMessage(), e);
@@ -256,9 +256,20 @@ public final class StrictDer {
     @Override
     protected int readLength() throws IOException {
       int start = position;
-      int length = super.readLength();
+      int length;
+      try {
+        length = super.readLength();
+      } catch (EOFException e) {
+        throw e;
+      } catch (IOException e) {
+        // Among these: a declared length at least the size of this level, refused before any allocation.
+        throw new DerViolation("invalid length: " + e.getMessage());
+      }
       if (length < 0) {
         throw new DerViolation("indefinite length (BER) is not DER");
+      }
+      if (length > available()) {
+        throw new EOFException("the element declares " + length + " bytes but " + available() + " remain");
       }
       int used = position - start;
       int minimal = length < 0x80 ? 1 : 1 + (39 - Integer.numberOfLeadingZeros(length)) / 8;
