@@ -299,6 +299,23 @@ class HostileInputTest {
     }
 
     @Test
+    void berFormsOfTheVectorKeyAreRejected() {
+      assertEquals(0x77, sec1[1]);
+      byte[] body = Arrays.copyOfRange(sec1, 2, sec1.length);
+      rejectsPrivate(Protobufs.envelope(3, concat(new byte[] {0x30, (byte) 0x81, 0x77}, body)),
+          "length 119 is encoded in 2 bytes, DER uses 1");
+      rejectsPrivate(Protobufs.envelope(3, concat(new byte[] {0x30, (byte) 0x80}, body, new byte[2])),
+          "indefinite length (BER) is not DER");
+      rejectsPrivate(Protobufs.envelope(3, concat(sec1, new byte[] {0x05, 0x00})), "2 unexpected trailing bytes");
+      // version 1 as 02 02 00 01
+      byte[] leadingZero = concat(new byte[] {0x30, 0x78, 0x02, 0x02, 0x00, 0x01}, Arrays.copyOfRange(sec1, 5, sec1.length));
+      rejectsPrivate(Protobufs.envelope(3, leadingZero), "malformed integer");
+      byte[] octetsForInteger = sec1.clone();
+      octetsForInteger[2] = 0x04;
+      rejectsPrivate(Protobufs.envelope(3, octetsForInteger), "version is not an INTEGER");
+    }
+
+    @Test
     void aPrivateKeyWithoutItsPublicKeyIsNotCanonical() {
       // 30 31 02 01 01 04 20 <d> a0 0a <oid>: the optional [1] dropped.
       byte[] inner = Arrays.copyOfRange(sec1, 2, 2 + 3 + 34 + 12);
@@ -374,6 +391,48 @@ class HostileInputTest {
       rejectsPrivate(Protobufs.envelope(0, Vectors.hex("300602010002017f")), "malformed RSA private key");
       byte[] spki = Arrays.copyOfRange(vectorBytes(KeyType.RSA, "public_key_protobuf_hex"), 5, 555);
       rejectsPublic(Protobufs.envelope(0, concat(spki, new byte[] {0})), "trailing bytes");
+    }
+
+    /** {@code depth} SEQUENCEs around a NULL, with minimal lengths. */
+    private byte[] nested(int depth) {
+      byte[] cur = {0x05, 0x00};
+      for (int i = 0; i < depth; i++) {
+        int n = cur.length;
+        byte[] header = n < 0x80 ? new byte[] {0x30, (byte) n}
+            : n < 0x100 ? new byte[] {0x30, (byte) 0x81, (byte) n}
+            : new byte[] {0x30, (byte) 0x82, (byte) (n >>> 8), (byte) n};
+        cur = concat(header, cur);
+      }
+      return cur;
+    }
+
+    @Test
+    void deeplyNestedDerIsRejectedFastWithoutRecursingIntoIt() {
+      // Bouncycastle's own parser would recurse once per level; StrictDer stops at eight.
+      byte[] privateData = nested(2000);
+      byte[] publicData = nested(1000);
+      assertTrue(privateData.length < 8192 - 8 && publicData.length < 4096 - 8);
+      assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+        for (int i = 0; i < 100; i++) {
+          rejectsPrivate(Protobufs.envelope(0, privateData), "elements nest deeper than 8 levels");
+          rejectsPublic(Protobufs.envelope(0, publicData), "elements nest deeper than 8 levels");
+        }
+      });
+    }
+
+    @Test
+    void aModulusWithALeadingZeroByteIsRejected() throws Exception {
+      byte[] good = spki(modulus(2048), BigInteger.valueOf(65537));
+      // 30 82 01 22 | 30 0d .. 05 00 | 03 82 01 0f 00 | 30 82 01 0a | 02 82 01 01 00 <256 bytes> | 02 03 01 00 01
+      BigInteger n = modulus(2048);
+      byte[] modulus = concat(new byte[] {0x02, (byte) 0x82, 0x01, 0x02, 0x00}, n.toByteArray());
+      byte[] pkcs1Body = concat(modulus, Vectors.hex("0203010001"));
+      byte[] pkcs1 = concat(new byte[] {0x30, (byte) 0x82, 0x01, 0x0b}, pkcs1Body);
+      byte[] bits = concat(new byte[] {0x03, (byte) 0x82, 0x01, 0x10, 0x00}, pkcs1);
+      byte[] body = concat(Vectors.hex("300d06092a864886f70d0101010500"), bits);
+      byte[] spki = concat(new byte[] {0x30, (byte) 0x82, 0x01, 0x23}, body);
+      assertEquals(good.length + 1, spki.length);
+      rejectsPublic(Protobufs.envelope(0, spki), "malformed integer");
     }
 
     @Test

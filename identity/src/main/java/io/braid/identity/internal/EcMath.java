@@ -2,6 +2,9 @@ package io.braid.identity.internal;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
@@ -112,17 +115,19 @@ final class EcMath {
 
   /** DER {@code SEQUENCE { INTEGER r, INTEGER s }}, as ECDSA signatures are encoded. */
   static byte[] encodeSignature(BigInteger r, BigInteger s) {
-    byte[] inner = new Der.Writer().integer(r).integer(s).toByteArray();
-    return new Der.Writer().tlv(Der.SEQUENCE, inner).toByteArray();
+    return StrictDer.encode(new DERSequence(new ASN1Encodable[] {new ASN1Integer(r), new ASN1Integer(s)}));
   }
 
   /** The (r, s) of a strict DER ECDSA signature with both in [1, n-1], or null if it is not one. */
   static BigInteger[] decodeSignature(ECDomainParameters domain, byte[] signature) {
+    int bits = domain.getN().bitLength();
+    // SEQUENCE { INTEGER r, INTEGER s }, each at most bits/8 + 1 content bytes: 72 bytes for both curves.
+    // Signatures come from the network unbounded by the key envelope's caps; a longer one is not parsed.
+    if (signature.length > 6 + 2 * (bits / 8 + 1)) {
+      return null;
+    }
     try {
-      Der.Reader outer = Der.Reader.of(signature, "ECDSA signature");
-      Der.Reader seq = outer.sequence();
-      outer.expectEnd();
-      int bits = domain.getN().bitLength();
+      StrictDer.Fields seq = StrictDer.Fields.of(signature, "ECDSA signature");
       BigInteger r = seq.unsignedInteger(bits, "r");
       BigInteger s = seq.unsignedInteger(bits, "s");
       seq.expectEnd();

@@ -5,6 +5,10 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
@@ -20,8 +24,8 @@ public final class EcdsaP256Keys {
   /** SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (66 bytes) }, up to the point. */
   private static final byte[] SPKI_PREFIX =
       HEX.parseHex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
-  /** The DER OBJECT IDENTIFIER 1.2.840.10045.3.1.7 (prime256v1), tag and length included. */
-  private static final byte[] P256_OID = HEX.parseHex("06082a8648ce3d030107");
+  /** 1.2.840.10045.3.1.7, prime256v1. */
+  private static final ASN1ObjectIdentifier P256_OID = SECObjectIdentifiers.secp256r1;
   private static final int FIELD_BYTES = 32;
   private static final int POINT_BYTES = 1 + 2 * FIELD_BYTES;
 
@@ -48,29 +52,24 @@ public final class EcdsaP256Keys {
    *     32-byte scalar in [1, n-1], the P-256 curve OID, and the matching public key) in canonical form
    */
   public static Signer decodePrivate(byte[] data) {
-    Der.Reader outer = Der.Reader.of(data, "ECDSA private key (SEC1 ECPrivateKey)");
-    Der.Reader seq = outer.sequence();
-    outer.expectEnd();
+    StrictDer.Fields seq = StrictDer.Fields.of(data, "ECDSA private key (SEC1 ECPrivateKey)");
     BigInteger version = seq.unsignedInteger(8, "version");
     if (!version.equals(BigInteger.ONE)) {
       throw seq.fail("version must be 1, was " + version);
     }
-    byte[] scalar = seq.readBytes(Der.OCTET_STRING);
+    byte[] scalar = seq.octetString("private scalar");
     if (scalar.length != FIELD_BYTES) {
       throw seq.fail("private scalar must be 32 bytes, was " + scalar.length);
     }
-    if (seq.peekTag() != Der.context(0)) {
+    if (!seq.nextIsTagged(0)) {
       throw seq.fail("the curve parameters [0] are missing; libp2p keys name the curve");
     }
-    byte[] params = seq.readBytes(Der.context(0));
-    if (!Arrays.equals(params, P256_OID)) {
+    if (!P256_OID.equals(seq.explicit(0, "curve parameters"))) {
       throw seq.fail("the curve is not P-256 (prime256v1); only P-256 is supported");
     }
     byte[] claimedPoint = null;
-    if (seq.peekTag() == Der.context(1)) {
-      Der.Reader pub = seq.read(Der.context(1));
-      claimedPoint = pub.bitStringBytes();
-      pub.expectEnd();
+    if (seq.nextIsTagged(1)) {
+      claimedPoint = seq.bitStringBytes(seq.explicit(1, "public key"), "public key");
     }
     seq.expectEnd();
     BigInteger d = new BigInteger(1, scalar);
@@ -133,14 +132,9 @@ public final class EcdsaP256Keys {
 
     @Override
     public byte[] data() {
-      byte[] inner =
-          new Der.Writer()
-              .integer(BigInteger.ONE)
-              .tlv(Der.OCTET_STRING, EcMath.fixed(d, FIELD_BYTES))
-              .tlv(Der.context(0), P256_OID)
-              .tlv(Der.context(1), new Der.Writer().bitString(publicKey.point.getEncoded(false)).toByteArray())
-              .toByteArray();
-      return new Der.Writer().tlv(Der.SEQUENCE, inner).toByteArray();
+      // Version 1, the scalar in 32 bytes, [0] the curve, [1] the public key: go-libp2p's form.
+      return StrictDer.encode(
+          new ECPrivateKey(8 * FIELD_BYTES, d, new DERBitString(publicKey.point.getEncoded(false)), P256_OID));
     }
 
     @Override

@@ -11,7 +11,13 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.spec.RSAPublicKeySpec;
-import java.util.HexFormat;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * RSA keys as libp2p encodes them: public {@code Data} = DER SubjectPublicKeyInfo (rsaEncryption),
@@ -19,16 +25,18 @@ import java.util.HexFormat;
  * made by the JDK.
  *
  * <p>Moduli from 2048 to 8192 bits are accepted (libp2p/specs peer-ids.md recommends at least 2048; go-libp2p
- * caps at 8192). The bound is checked on the encoded length of the modulus before any number is built, so
- * a huge key costs a length comparison, not arithmetic.
+ * caps at 8192). The bound is checked on the bit length of the modulus before any arithmetic, so a huge
+ * key costs a parse of at most the envelope's 4096 or 8192 bytes, not a modular exponentiation. The DER
+ * itself is read and written by bouncycastle through {@link StrictDer}.
  */
 public final class RsaKeys {
   public static final int MIN_BITS = 2048;
   public static final int MAX_BITS = 8192;
   /** The public exponent fits in 32 bits, as in every mainstream implementation. */
   private static final int MAX_EXPONENT_BITS = 32;
-  /** AlgorithmIdentifier { rsaEncryption, NULL }, tag and length included. */
-  private static final byte[] RSA_ALGORITHM = HexFormat.of().parseHex("300d06092a864886f70d0101010500");
+  /** AlgorithmIdentifier { rsaEncryption, NULL }. */
+  private static final AlgorithmIdentifier RSA_ALGORITHM =
+      new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE);
 
   private RsaKeys() {}
 
@@ -37,18 +45,14 @@ public final class RsaKeys {
    *     RSA key with a 2048..8192-bit odd modulus and an odd exponent >= 3 of at most 32 bits
    */
   public static Verifier decodePublic(byte[] data) {
-    Der.Reader outer = Der.Reader.of(data, "RSA public key (SubjectPublicKeyInfo)");
-    Der.Reader spki = outer.sequence();
-    outer.expectEnd();
-    byte[] algorithm = new Der.Writer().tlv(Der.SEQUENCE, spki.readBytes(Der.SEQUENCE)).toByteArray();
-    if (!MessageDigest.isEqual(algorithm, RSA_ALGORITHM)) {
+    StrictDer.Fields spki = StrictDer.Fields.of(data, "RSA public key (SubjectPublicKeyInfo)");
+    ASN1Primitive algorithm = spki.next("algorithm");
+    if (!RSA_ALGORITHM.toASN1Primitive().equals(algorithm)) {
       throw spki.fail("the algorithm is not rsaEncryption with NULL parameters");
     }
-    byte[] pkcs1 = spki.bitStringBytes();
+    byte[] pkcs1 = spki.bitStringBytes("subjectPublicKey");
     spki.expectEnd();
-    Der.Reader keyOuter = Der.Reader.of(pkcs1, "RSA public key (PKCS#1 RSAPublicKey)");
-    Der.Reader key = keyOuter.sequence();
-    keyOuter.expectEnd();
+    StrictDer.Fields key = StrictDer.Fields.of(pkcs1, "RSA public key (PKCS#1 RSAPublicKey)");
     BigInteger n = key.unsignedInteger(MAX_BITS, "modulus");
     BigInteger e = key.unsignedInteger(MAX_EXPONENT_BITS, "public exponent");
     key.expectEnd();
@@ -65,9 +69,7 @@ public final class RsaKeys {
    *     {@code RSAPrivateKey} whose parts are consistent (n = p·q, exponents and coefficient match)
    */
   public static Signer decodePrivate(byte[] data) {
-    Der.Reader outer = Der.Reader.of(data, "RSA private key (PKCS#1 RSAPrivateKey)");
-    Der.Reader seq = outer.sequence();
-    outer.expectEnd();
+    StrictDer.Fields seq = StrictDer.Fields.of(data, "RSA private key (PKCS#1 RSAPrivateKey)");
     BigInteger version = seq.unsignedInteger(8, "version");
     if (version.signum() != 0) {
       throw seq.fail("version must be 0 (two primes), was " + version);
@@ -170,12 +172,7 @@ public final class RsaKeys {
 
     @Override
     public byte[] data() {
-      byte[] pkcs1 = new Der.Writer().tlv(Der.SEQUENCE, new Der.Writer().integer(n).integer(e).toByteArray()).toByteArray();
-      byte[] body = new Der.Writer().bitString(pkcs1).toByteArray();
-      byte[] inner = new byte[RSA_ALGORITHM.length + body.length];
-      System.arraycopy(RSA_ALGORITHM, 0, inner, 0, RSA_ALGORITHM.length);
-      System.arraycopy(body, 0, inner, RSA_ALGORITHM.length, body.length);
-      return new Der.Writer().tlv(Der.SEQUENCE, inner).toByteArray();
+      return StrictDer.encode(new SubjectPublicKeyInfo(RSA_ALGORITHM, StrictDer.encode(new RSAPublicKey(n, e))));
     }
 
     @Override
@@ -210,19 +207,17 @@ public final class RsaKeys {
 
     @Override
     public byte[] data() {
-      byte[] inner =
-          new Der.Writer()
-              .integer(BigInteger.ZERO)
-              .integer(spec.getModulus())
-              .integer(spec.getPublicExponent())
-              .integer(spec.getPrivateExponent())
-              .integer(spec.getPrimeP())
-              .integer(spec.getPrimeQ())
-              .integer(spec.getPrimeExponentP())
-              .integer(spec.getPrimeExponentQ())
-              .integer(spec.getCrtCoefficient())
-              .toByteArray();
-      return new Der.Writer().tlv(Der.SEQUENCE, inner).toByteArray();
+      // Version 0 (two primes), as bouncycastle writes it for these eight parts.
+      return StrictDer.encode(
+          new RSAPrivateKey(
+              spec.getModulus(),
+              spec.getPublicExponent(),
+              spec.getPrivateExponent(),
+              spec.getPrimeP(),
+              spec.getPrimeQ(),
+              spec.getPrimeExponentP(),
+              spec.getPrimeExponentQ(),
+              spec.getCrtCoefficient()));
     }
 
     @Override
