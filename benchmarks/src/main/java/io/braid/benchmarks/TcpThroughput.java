@@ -1,6 +1,5 @@
 package io.braid.benchmarks;
 
-import io.braid.api.InboundConnectionHandler;
 import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
 import io.braid.api.NetStream;
@@ -75,7 +74,7 @@ public final class TcpThroughput {
         new TransportContext(Identity.generate(), new TestStreamRouter(), WAIT)).build();
     List<String> rows = new ArrayList<>();
     try {
-      TransportListener listener = server.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"), acceptAll())
+      TransportListener listener = server.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"), SwarmFixtures.ACCEPT_ALL)
           .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       Multiaddr address = listener.addresses().get(0);
       List<NetConn> conns = new ArrayList<>();
@@ -236,20 +235,5 @@ public final class TcpThroughput {
         }
       });
     }
-  }
-
-  private static InboundConnectionHandler acceptAll() {
-    return new InboundConnectionHandler() {
-      @Override
-      public boolean accept(Multiaddr remoteAddress) {
-        return true;
-      }
-
-      @Override
-      public void connected(NetConn connection) {}
-
-      @Override
-      public void failed(Multiaddr remoteAddress, Throwable cause) {}
-    };
   }
 }

@@ -27,6 +27,17 @@ abstract class ClientCommand extends BaseCommand {
       description = "Give up on any one step after this many seconds (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  /** The most connections to one peer a command may ask for. */
+  static final int MAX_CONNECTIONS = 1024;
+
+  /** {@code value} of {@code option}, checked to be a connection count from 1 to {@link #MAX_CONNECTIONS}. */
+  static int connectionCount(String option, int value) {
+    if (value < 1 || value > MAX_CONNECTIONS) {
+      throw new CliException(option + " must be between 1 and " + MAX_CONNECTIONS + ", was " + value);
+    }
+    return value;
+  }
+
   /** The number of connections to open; commands without the option use 1. */
   int connections() {
     return 1;

@@ -26,10 +26,7 @@ final class ConnsCommand extends ClientCommand {
 
   @Override
   int connections() {
-    if (count < 1 || count > 1024) {
-      throw new CliException("--count must be between 1 and 1024, was " + count);
-    }
-    return count;
+    return connectionCount("--count", count);
   }
 
   @Override

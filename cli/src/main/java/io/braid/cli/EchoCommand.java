@@ -3,12 +3,9 @@ package io.braid.cli;
 import io.braid.api.NetStream;
 import io.braid.core.Swarm;
 import io.braid.protocols.Echo;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,27 +21,15 @@ final class EchoCommand extends StreamsCommand {
   public Integer call() throws Exception {
     checkStreams();
     try (Swarm swarm = swarm()) {
-      List<NetStream> opened;
       int conns = dial(swarm).size();
-      opened = openStreams(swarm, Echo.PROTOCOL);
+      List<NetStream> opened = openStreams(swarm, Echo.PROTOCOL);
       long start = System.nanoTime();
-      List<CompletableFuture<Echo.EchoResult>> tasks = new ArrayList<>();
-      for (NetStream s : opened) {
-        tasks.add(Echo.client(s, bytes));
-      }
-      progress(tasks, "echo");
-      await(CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)), timeout().multipliedBy(10), "echo");
+      runOnAll(opened, s -> Echo.client(s, bytes), "echo");
       double seconds = (System.nanoTime() - start) / 1e9;
       long total = bytes * streams;
       double gbps = seconds > 0 ? total * 8 / seconds / 1e9 : 0;
       if (json) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("command", "echo");
-        o.put("ok", true);
-        o.put("peer", peer().toString());
-        o.put("connections", conns);
-        o.put("balancer", balancer);
-        o.put("streams", streams);
+        Map<String, Object> o = jsonResult("echo", conns);
         o.put("bytes_per_stream", bytes);
         o.put("total_bytes", total);
         o.put("verified", true);

@@ -5,12 +5,9 @@ import io.braid.api.StreamResetException;
 import io.braid.core.Swarm;
 import io.braid.protocols.Perf;
 import io.braid.protocols.PerfResult;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,13 +33,9 @@ final class PerfCommand extends StreamsCommand {
     try (Swarm swarm = swarm()) {
       int conns = dial(swarm).size();
       List<NetStream> opened = openStreams(swarm, Perf.PROTOCOL);
-      List<CompletableFuture<PerfResult>> tasks = new ArrayList<>();
-      for (NetStream s : opened) {
-        tasks.add(Perf.client(s, upload, download));
-      }
-      progress(tasks, "perf");
+      List<PerfResult> results;
       try {
-        await(CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)), timeout().multipliedBy(10), "perf");
+        results = runOnAll(opened, s -> Perf.client(s, upload, download), "perf");
       } catch (CliException e) {
         if (Braid.unwrap(e.getCause()) instanceof StreamResetException) {
           throw new CliException(e.getMessage() + " (a listener refuses a download above its --perf-max-download)",
@@ -52,8 +45,7 @@ final class PerfCommand extends StreamsCommand {
       }
       long upNanos = 0;
       long downNanos = 0;
-      for (CompletableFuture<PerfResult> t : tasks) {
-        PerfResult r = t.join();
+      for (PerfResult r : results) {
         upNanos = Math.max(upNanos, r.uploadTime().toNanos());
         downNanos = Math.max(downNanos, r.downloadTime().toNanos());
       }
@@ -62,13 +54,7 @@ final class PerfCommand extends StreamsCommand {
       double upGbps = upNanos > 0 ? upTotal * 8.0 / upNanos : 0;
       double downGbps = downNanos > 0 ? downTotal * 8.0 / downNanos : 0;
       if (json) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("command", "perf");
-        o.put("ok", true);
-        o.put("peer", peer().toString());
-        o.put("connections", conns);
-        o.put("balancer", balancer);
-        o.put("streams", streams);
+        Map<String, Object> o = jsonResult("perf", conns);
         o.put("upload_bytes", upTotal);
         o.put("download_bytes", downTotal);
         o.put("upload_seconds", upNanos / 1e9);

@@ -25,10 +25,7 @@ final class PingCommand extends ClientCommand {
 
   @Override
   int connections() {
-    if (connections < 1 || connections > 1024) {
-      throw new CliException("--connections must be between 1 and 1024, was " + connections);
-    }
-    return connections;
+    return connectionCount("--connections", connections);
   }
 
   @Override

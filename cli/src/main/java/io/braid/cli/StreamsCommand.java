@@ -3,11 +3,13 @@ package io.braid.cli;
 import io.braid.api.NetStream;
 import io.braid.core.Swarm;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /** A balanced client command that runs one exchange on each of {@code --streams} streams at once. */
@@ -29,6 +31,35 @@ abstract class StreamsCommand extends BalancedClientCommand {
       out.add(await(swarm.newStream(peer(), protocol), timeout(), "opening " + protocol + " stream " + (i + 1)));
     }
     return out;
+  }
+
+  /**
+   * Starts {@code client} on every stream at once, shows progress, and waits for all of them (at most ten
+   * times {@code --timeout}).
+   *
+   * @return each stream's result, in the order of {@code opened}
+   */
+  <T> List<T> runOnAll(List<NetStream> opened, Function<NetStream, CompletableFuture<T>> client, String what)
+      throws InterruptedException {
+    List<CompletableFuture<T>> tasks = new ArrayList<>();
+    for (NetStream s : opened) {
+      tasks.add(client.apply(s));
+    }
+    progress(tasks, what);
+    await(CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)), timeout().multipliedBy(10), what);
+    return tasks.stream().map(CompletableFuture::join).toList();
+  }
+
+  /** The start of the {@code --json} object both stream commands print: who, over what, how many streams. */
+  Map<String, Object> jsonResult(String command, int conns) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("command", command);
+    o.put("ok", true);
+    o.put("peer", peer().toString());
+    o.put("connections", conns);
+    o.put("balancer", balancer);
+    o.put("streams", streams);
+    return o;
   }
 
   /** How many of {@code streams} went over each connection, by connection id. */

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the whole demo once, in this process, and reads its output the way a newcomer would: the tables
- * and lines it prints must show what each section claims.
+ * Runs the whole tour once on the in-memory transport, in this process, and reads its output the way a
+ * newcomer would: the tables and lines it prints must show what each section claims. (The same tour over
+ * TCP is checked by the cli's {@code DemoCommandTest}.)
  */
 @DisplayName("The swarm demo")
 class SwarmDemoTest {
@@ -52,7 +53,7 @@ class SwarmDemoTest {
     exitCode = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
       try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
           PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-        return SwarmDemo.runAndReport(o, e);
+        return SwarmDemo.runAndReport(o, e, new MemoryNetwork());
       }
     }, "the demo must finish within 60 s");
     output = out.toString(StandardCharsets.UTF_8);
@@ -77,8 +78,8 @@ class SwarmDemoTest {
     }
     assertEquals(3, remotes.size(), s);
     assertEquals(1, remotes.stream().distinct().count(), "all three to B's one address:\n" + s);
-    assertTrue(s.contains("A knows 1 address for B: [" + remotes.get(0) + "]"), s);
-    assertTrue(s.contains("=> one address, 3 connections"), s);
+    assertTrue(s.contains("B listens on " + remotes.get(0) + " "), "the one address is the one B listens on:\n" + s);
+    assertTrue(s.contains("=> one address, 3 connections (B sees 3)"), s);
   }
 
   @Test

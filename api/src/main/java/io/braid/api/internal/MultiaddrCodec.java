@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The multiaddr protocol table and the per-protocol value codecs, on plain codes, names and bytes (this
@@ -302,267 +304,120 @@ public final class MultiaddrCodec {
     return Collections.unmodifiableList(out);
   }
 
-  /** Parses, checks and prints one kind of value. {@code parse} may leave checks to {@code check}. */
+  /**
+   * Parses, checks and prints one kind of value: a table row of three functions. {@code parse} may leave
+   * checks to {@code check}, which covers what the size check in {@link MultiaddrCodec#check} leaves open.
+   */
   private enum Value {
-    NONE {
-      @Override
-      byte[] parse(String s) {
-        throw new IllegalArgumentException("takes no value");
-      }
-
-      @Override
-      void check(byte[] v) {}
-
-      @Override
-      String format(byte[] v) {
-        return "";
-      }
-    },
-    IP4 {
-      @Override
-      byte[] parse(String s) {
-        return IpText.parse4(s);
-      }
-
-      @Override
-      String format(byte[] v) {
-        return IpText.format4(v);
-      }
-    },
-    IP6 {
-      @Override
-      byte[] parse(String s) {
-        return IpText.parse6(s);
-      }
-
-      @Override
-      String format(byte[] v) {
-        return IpText.format6(v);
-      }
-    },
-    PORT {
-      @Override
-      byte[] parse(String s) {
-        int port = (int) parseDecimal(s, 65535, "a port");
-        return new byte[] {(byte) (port >>> 8), (byte) port};
-      }
-
-      @Override
-      String format(byte[] v) {
-        return Integer.toString(((v[0] & 0xFF) << 8) | (v[1] & 0xFF));
-      }
-    },
-    CIDR {
-      @Override
-      byte[] parse(String s) {
-        return new byte[] {(byte) parseDecimal(s, 255, "a mask length")};
-      }
-
-      @Override
-      String format(byte[] v) {
-        return Integer.toString(v[0] & 0xFF);
-      }
-    },
+    NONE(s -> {
+      throw new IllegalArgumentException("takes no value");
+    }, v -> ""),
+    IP4(IpText::parse4, IpText::format4),
+    IP6(IpText::parse6, IpText::format6),
+    PORT(s -> {
+      int port = (int) parseDecimal(s, 65535, "a port");
+      return new byte[] {(byte) (port >>> 8), (byte) port};
+    }, v -> Integer.toString(((v[0] & 0xFF) << 8) | (v[1] & 0xFF))),
+    CIDR(s -> new byte[] {(byte) parseDecimal(s, 255, "a mask length")}, v -> Integer.toString(v[0] & 0xFF)),
     /** A name (DNS name, zone id, SNI): any UTF-8 text without '/', which would split it. */
-    NAME {
-      @Override
-      byte[] parse(String s) {
-        return Text.utf8(s);
-      }
-
-      @Override
-      void check(byte[] v) {
-        for (byte b : v) {
-          if (b == '/') {
-            throw new IllegalArgumentException("must not contain '/'");
-          }
-        }
-        Text.utf8(v);
-      }
-
-      @Override
-      String format(byte[] v) {
-        return Text.utf8(v);
-      }
-    },
+    NAME(Text::utf8, MultiaddrCodec::checkName, Text::utf8),
     /** A file system path, written in text as the rest of the multiaddr: starts with '/', never ends in one. */
-    UNIX_PATH {
-      @Override
-      byte[] parse(String s) {
-        return Text.utf8(s);
-      }
-
-      @Override
-      void check(byte[] v) {
-        if (v.length < 2 || v[0] != '/') {
-          throw new IllegalArgumentException("a path must start with '/' and name something after it");
-        }
-        if (v[v.length - 1] == '/') {
-          throw new IllegalArgumentException("a path must not end in '/'");
-        }
-        Text.utf8(v);
-      }
-
-      @Override
-      String format(byte[] v) {
-        return Text.utf8(v);
-      }
-    },
-    PEER_ID {
-      @Override
-      byte[] parse(String s) {
-        return PeerIds.parse(s);
-      }
-
-      @Override
-      void check(byte[] v) {
-        PeerIds.validate(v);
-      }
-
-      @Override
-      String format(byte[] v) {
-        return BaseX.BASE58BTC.encode(v);
-      }
-    },
+    UNIX_PATH(Text::utf8, MultiaddrCodec::checkUnixPath, Text::utf8),
+    PEER_ID(PeerIds::parse, PeerIds::validate, BaseX.BASE58BTC::encode),
     /** Tor v2: 10-byte hash (16 base32 characters) and a port 1-65535. */
-    ONION {
-      @Override
-      byte[] parse(String s) {
-        return parseOnion(s, 16);
-      }
-
-      @Override
-      void check(byte[] v) {
-        checkOnionPort(v);
-      }
-
-      @Override
-      String format(byte[] v) {
-        return formatOnion(v);
-      }
-    },
+    ONION(s -> parseOnion(s, 16), MultiaddrCodec::checkOnionPort, MultiaddrCodec::formatOnion),
     /** Tor v3: 35-byte public key, checksum and version (56 base32 characters) and a port 1-65535. */
-    ONION3 {
-      @Override
-      byte[] parse(String s) {
-        return parseOnion(s, 56);
-      }
-
-      @Override
-      void check(byte[] v) {
-        checkOnionPort(v);
-      }
-
-      @Override
-      String format(byte[] v) {
-        return formatOnion(v);
-      }
-    },
+    ONION3(s -> parseOnion(s, 56), MultiaddrCodec::checkOnionPort, MultiaddrCodec::formatOnion),
     /** I2P destination in I2P's padded base64: at least 386 bytes. */
-    GARLIC64 {
-      @Override
-      byte[] parse(String s) {
-        return Rfc4648.I2P_BASE64.decode(s, true);
+    GARLIC64(s -> Rfc4648.I2P_BASE64.decode(s, true), v -> {
+      if (v.length < 386) {
+        throw new IllegalArgumentException("an I2P destination has at least 386 bytes, this has " + v.length);
       }
-
-      @Override
-      void check(byte[] v) {
-        if (v.length < 386) {
-          throw new IllegalArgumentException("an I2P destination has at least 386 bytes, this has " + v.length);
-        }
-      }
-
-      @Override
-      String format(byte[] v) {
-        return Rfc4648.I2P_BASE64.encode(v, true);
-      }
-    },
+    }, v -> Rfc4648.I2P_BASE64.encode(v, true)),
     /** I2P base32 address, lower case, unpadded: 32 bytes, or at least 35 for an encrypted lease set. */
-    GARLIC32 {
-      @Override
-      byte[] parse(String s) {
-        return Rfc4648.BASE32_LOWER.decode(s, false);
+    GARLIC32(s -> Rfc4648.BASE32_LOWER.decode(s, false), v -> {
+      if (v.length != 32 && v.length < 35) {
+        throw new IllegalArgumentException("an I2P base32 address has 32 or at least 35 bytes, this has "
+            + v.length);
       }
-
-      @Override
-      void check(byte[] v) {
-        if (v.length != 32 && v.length < 35) {
-          throw new IllegalArgumentException("an I2P base32 address has 32 or at least 35 bytes, this has "
-              + v.length);
-        }
-      }
-
-      @Override
-      String format(byte[] v) {
-        return Rfc4648.BASE32_LOWER.encode(v, false);
-      }
-    },
+    }, v -> Rfc4648.BASE32_LOWER.encode(v, false)),
     /** A multihash, read in any supported multibase, printed in base64url as go-multiaddr does. */
-    MULTIHASH {
-      @Override
-      byte[] parse(String s) {
-        return Multibase.decode(s, MAX_MULTIBASE_CHARS);
-      }
-
-      @Override
-      void check(byte[] v) {
-        Multihash.check(v);
-      }
-
-      @Override
-      String format(byte[] v) {
-        return Multibase.encodeBase64Url(v);
-      }
-    },
+    MULTIHASH(s -> Multibase.decode(s, MAX_MULTIBASE_CHARS), Multihash::check, Multibase::encodeBase64Url),
     /** Arbitrary bytes, percent-encoded in text as Go's url.QueryEscape does (space as '+'). */
-    HTTP_PATH {
-      @Override
-      byte[] parse(String s) {
-        return queryUnescape(s);
-      }
-
-      @Override
-      String format(byte[] v) {
-        return queryEscape(v);
-      }
-    },
+    HTTP_PATH(MultiaddrCodec::queryUnescape, MultiaddrCodec::queryEscape),
     /** An unsigned 64-bit integer, big-endian. */
-    MEMORY {
-      @Override
-      byte[] parse(String s) {
-        if (s.isEmpty() || s.length() > 20 || !isDigits(s)) {
-          throw new IllegalArgumentException("must be a decimal number from 0 to 18446744073709551615");
-        }
-        long v;
-        try {
-          v = Long.parseUnsignedLong(s);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("must be a decimal number from 0 to 18446744073709551615");
-        }
-        byte[] b = new byte[8];
-        for (int k = 7; k >= 0; k--) {
-          b[k] = (byte) v;
-          v >>>= 8;
-        }
-        return b;
+    MEMORY(MultiaddrCodec::parseMemory, MultiaddrCodec::formatMemory);
+
+    private final Function<String, byte[]> parser;
+    private final Consumer<byte[]> checker;
+    private final Function<byte[], String> formatter;
+
+    Value(Function<String, byte[]> parser, Function<byte[], String> formatter) {
+      this(parser, v -> {}, formatter);
+    }
+
+    Value(Function<String, byte[]> parser, Consumer<byte[]> checker, Function<byte[], String> formatter) {
+      this.parser = parser;
+      this.checker = checker;
+      this.formatter = formatter;
+    }
+
+    byte[] parse(String s) {
+      return parser.apply(s);
+    }
+
+    void check(byte[] v) {
+      checker.accept(v);
+    }
+
+    String format(byte[] v) {
+      return formatter.apply(v);
+    }
+  }
+
+  private static void checkName(byte[] v) {
+    for (byte b : v) {
+      if (b == '/') {
+        throw new IllegalArgumentException("must not contain '/'");
       }
+    }
+    Text.utf8(v);
+  }
 
-      @Override
-      String format(byte[] v) {
-        long x = 0;
-        for (byte b : v) {
-          x = (x << 8) | (b & 0xFF);
-        }
-        return Long.toUnsignedString(x);
-      }
-    };
+  private static void checkUnixPath(byte[] v) {
+    if (v.length < 2 || v[0] != '/') {
+      throw new IllegalArgumentException("a path must start with '/' and name something after it");
+    }
+    if (v[v.length - 1] == '/') {
+      throw new IllegalArgumentException("a path must not end in '/'");
+    }
+    Text.utf8(v);
+  }
 
-    abstract byte[] parse(String s);
+  private static byte[] parseMemory(String s) {
+    if (s.isEmpty() || s.length() > 20 || !isDigits(s)) {
+      throw new IllegalArgumentException("must be a decimal number from 0 to 18446744073709551615");
+    }
+    long v;
+    try {
+      v = Long.parseUnsignedLong(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a decimal number from 0 to 18446744073709551615");
+    }
+    byte[] b = new byte[8];
+    for (int k = 7; k >= 0; k--) {
+      b[k] = (byte) v;
+      v >>>= 8;
+    }
+    return b;
+  }
 
-    /** Checks what the size check in {@link MultiaddrCodec#check} leaves open; nothing by default. */
-    void check(byte[] v) {}
-
-    abstract String format(byte[] v);
+  private static String formatMemory(byte[] v) {
+    long x = 0;
+    for (byte b : v) {
+      x = (x << 8) | (b & 0xFF);
+    }
+    return Long.toUnsignedString(x);
   }
 
   /** Bound on multibase text in a value; a multihash of any sane size is far shorter. */

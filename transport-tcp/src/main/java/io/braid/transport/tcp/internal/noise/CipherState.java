@@ -1,6 +1,5 @@
 package io.braid.transport.tcp.internal.noise;
 
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
@@ -80,7 +79,7 @@ final class CipherState {
       return plaintext.clone();
     }
     byte[] out = new byte[plaintext.length + TAG_LENGTH];
-    encrypt(ad, ByteBuffer.wrap(plaintext), ByteBuffer.wrap(out));
+    encrypt(ad, plaintext, 0, plaintext.length, out, 0);
     return out;
   }
 
@@ -94,82 +93,25 @@ final class CipherState {
     if (!hasKey()) {
       return ciphertext.clone();
     }
-    if (ciphertext.length < TAG_LENGTH) {
-      throw new AEADBadTagException("ciphertext of " + ciphertext.length + " bytes is shorter than the tag");
-    }
-    byte[] out = new byte[ciphertext.length - TAG_LENGTH];
-    decrypt(ad, ByteBuffer.wrap(ciphertext), ByteBuffer.wrap(out));
+    byte[] out = new byte[Math.max(0, ciphertext.length - TAG_LENGTH)];
+    decrypt(ad, ciphertext, 0, ciphertext.length, out, 0);
     return out;
   }
 
   /**
-   * Encrypts all remaining bytes of {@code in} into {@code out} (which needs {@code in.remaining() + 16}
-   * bytes of room) and advances the nonce. Requires a key.
-   *
-   * @return the number of bytes written
-   * @throws IllegalStateException without a key or with the nonce exhausted
-   */
-  int encrypt(byte[] ad, ByteBuffer in, ByteBuffer out) {
-    init(Cipher.ENCRYPT_MODE, ad);
-    try {
-      int written = cipher.doFinal(in, out);
-      n++;
-      return written;
-    } catch (ShortBufferException e) {
-      mustReinitialize = true;
-      throw new IllegalArgumentException("output buffer too small for the ciphertext", e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
-    }
-  }
-
-  /**
-   * Decrypts all remaining bytes of {@code in} (ciphertext and tag) into {@code out} (which needs {@code
-   * in.remaining() - 16} bytes of room) and advances the nonce on success. Requires a key.
-   *
-   * @return the number of plaintext bytes written
-   * @throws AEADBadTagException if the ciphertext does not authenticate; the nonce stays
-   * @throws IllegalStateException without a key or with the nonce exhausted
-   */
-  int decrypt(byte[] ad, ByteBuffer in, ByteBuffer out) throws AEADBadTagException {
-    if (in.remaining() < TAG_LENGTH) {
-      throw new AEADBadTagException("ciphertext of " + in.remaining() + " bytes is shorter than the tag");
-    }
-    init(Cipher.DECRYPT_MODE, ad);
-    try {
-      int written = cipher.doFinal(in, out);
-      n++;
-      return written;
-    } catch (AEADBadTagException e) {
-      mustReinitialize = true;
-      throw e;
-    } catch (ShortBufferException e) {
-      mustReinitialize = true;
-      throw new IllegalArgumentException("output buffer too small for the plaintext", e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ChaCha20-Poly1305 decryption failed", e);
-    }
-  }
-
-  /**
    * Encrypts {@code length} bytes of {@code in} from {@code inOffset} into {@code out} from {@code
-   * outOffset} ({@code length + 16} bytes) and advances the nonce. Requires a key. The array form is the
-   * fast one: the JDK's ChaCha20-Poly1305 is several times slower on direct ByteBuffers.
+   * outOffset} ({@code length + 16} bytes) and advances the nonce. Requires a key. Arrays only, on
+   * purpose: the JDK's ChaCha20-Poly1305 is several times slower on direct ByteBuffers.
    *
    * @return the number of bytes written
+   * @throws IllegalArgumentException if {@code out} has too little room; the nonce stays
    * @throws IllegalStateException without a key or with the nonce exhausted
    */
   int encrypt(byte[] ad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
-    init(Cipher.ENCRYPT_MODE, ad);
     try {
-      int written = cipher.doFinal(in, inOffset, length, out, outOffset);
-      n++;
-      return written;
-    } catch (ShortBufferException e) {
-      mustReinitialize = true;
-      throw new IllegalArgumentException("output array too small for the ciphertext", e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
+      return doFinal(Cipher.ENCRYPT_MODE, ad, in, inOffset, length, out, outOffset);
+    } catch (AEADBadTagException e) {
+      throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e); // only decryption checks tags
     }
   }
 
@@ -179,14 +121,23 @@ final class CipherState {
    * key.
    *
    * @return the number of plaintext bytes written
-   * @throws AEADBadTagException if the ciphertext does not authenticate; the nonce stays
+   * @throws AEADBadTagException if the ciphertext does not authenticate (also when shorter than a tag);
+   *     the nonce stays
+   * @throws IllegalArgumentException if {@code out} has too little room; the nonce stays
    * @throws IllegalStateException without a key or with the nonce exhausted
    */
   int decrypt(byte[] ad, byte[] in, int inOffset, int length, byte[] out, int outOffset) throws AEADBadTagException {
     if (length < TAG_LENGTH) {
       throw new AEADBadTagException("ciphertext of " + length + " bytes is shorter than the tag");
     }
-    init(Cipher.DECRYPT_MODE, ad);
+    return doFinal(Cipher.DECRYPT_MODE, ad, in, inOffset, length, out, outOffset);
+  }
+
+  /** One AEAD operation under the current nonce, which advances only when it succeeds. */
+  private int doFinal(int mode, byte[] ad, byte[] in, int inOffset, int length, byte[] out, int outOffset)
+      throws AEADBadTagException {
+    init(mode, ad);
+    boolean encrypting = mode == Cipher.ENCRYPT_MODE;
     try {
       int written = cipher.doFinal(in, inOffset, length, out, outOffset);
       n++;
@@ -196,9 +147,11 @@ final class CipherState {
       throw e;
     } catch (ShortBufferException e) {
       mustReinitialize = true;
-      throw new IllegalArgumentException("output array too small for the plaintext", e);
+      throw new IllegalArgumentException(
+          "output array too small for the " + (encrypting ? "ciphertext" : "plaintext"), e);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ChaCha20-Poly1305 decryption failed", e);
+      mustReinitialize = true;
+      throw new IllegalStateException("ChaCha20-Poly1305 " + (encrypting ? "encryption" : "decryption") + " failed", e);
     }
   }
 

@@ -16,6 +16,7 @@ import io.braid.api.ConnectionClosedException;
 import io.braid.api.ConnectionTimeoutException;
 import io.braid.api.ProtocolNegotiationException;
 import io.braid.api.TransportException;
+import io.braid.transport.tcp.internal.TrackingAllocator;
 import io.braid.transport.tcp.internal.mss.MultistreamFormatException.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;

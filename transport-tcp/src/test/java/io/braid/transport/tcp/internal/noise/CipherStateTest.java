@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class CipherStateTest {
@@ -36,27 +40,48 @@ class CipherStateTest {
   }
 
   @Test
-  void theArrayFormsProduceTheSameBytesAsTheBufferFormsAtAnyOffset() throws AEADBadTagException {
-    CipherState[] buffers = pair();
+  void theArrayFormsMatchTheJdkAeadUnderTheNoiseNonceLayoutAtAnyOffset() throws Exception {
+    // An independent reference: the JDK AEAD called directly, nonce = 32 zero bits || n little-endian.
+    Cipher reference = Cipher.getInstance("ChaCha20-Poly1305");
+    SecretKeySpec key = new SecretKeySpec(pair()[0].keyForTesting(), "ChaCha20");
     CipherState[] arrays = pair();
     byte[] ad = "ad".getBytes(StandardCharsets.US_ASCII);
     for (int message = 0; message < 3; message++) {
       byte[] plain = ("message " + message).getBytes(StandardCharsets.US_ASCII);
-      byte[] expected = new byte[plain.length + CipherState.TAG_LENGTH];
-      buffers[0].encrypt(ad, java.nio.ByteBuffer.wrap(plain), java.nio.ByteBuffer.wrap(expected));
+      byte[] nonce = new byte[12];
+      nonce[4] = (byte) message;
+      reference.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
+      reference.updateAAD(ad);
+      byte[] expected = reference.doFinal(plain);
+      assertEquals(plain.length + CipherState.TAG_LENGTH, expected.length);
 
       byte[] in = new byte[plain.length + 5];
       System.arraycopy(plain, 0, in, 3, plain.length);
       byte[] out = new byte[expected.length + 9];
       assertEquals(expected.length, arrays[0].encrypt(ad, in, 3, plain.length, out, 4));
-      assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, 4, 4 + expected.length));
+      assertArrayEquals(expected, Arrays.copyOfRange(out, 4, 4 + expected.length));
 
       byte[] back = new byte[plain.length + 2];
       assertEquals(plain.length, arrays[1].decrypt(ad, out, 4, expected.length, back, 2));
-      assertArrayEquals(plain, java.util.Arrays.copyOfRange(back, 2, back.length));
+      assertArrayEquals(plain, Arrays.copyOfRange(back, 2, back.length));
     }
     assertEquals(3, arrays[0].nonce());
     assertEquals(3, arrays[1].nonce());
+  }
+
+  @Test
+  void theByteArrayConveniencesGoThroughTheArrayPath() throws AEADBadTagException {
+    CipherState[] viaArrays = pair();
+    CipherState[] viaConvenience = pair();
+    byte[] ad = "ad".getBytes(StandardCharsets.US_ASCII);
+    byte[] plain = "same bytes".getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = new byte[plain.length + CipherState.TAG_LENGTH];
+    viaArrays[0].encrypt(ad, plain, 0, plain.length, expected, 0);
+    byte[] ciphertext = viaConvenience[0].encryptWithAd(ad, plain);
+    assertArrayEquals(expected, ciphertext);
+    assertArrayEquals(plain, viaConvenience[1].decryptWithAd(ad, ciphertext));
+    assertEquals(1, viaConvenience[0].nonce());
+    assertEquals(1, viaConvenience[1].nonce());
   }
 
   @Test
@@ -125,6 +150,20 @@ class CipherStateTest {
     CipherState[] p = pair();
     byte[] c = p[0].encryptWithAd(new byte[] {1}, new byte[] {9});
     assertThrows(AEADBadTagException.class, () -> p[1].decryptWithAd(new byte[] {2}, c));
+  }
+
+  @Test
+  void anOutputArrayTooSmallFailsWithoutAdvancingTheNonceAndTheNextCallWorks() throws AEADBadTagException {
+    CipherState[] p = pair();
+    byte[] plain = {1, 2, 3};
+    assertThrows(IllegalArgumentException.class,
+        () -> p[0].encrypt(AD, plain, 0, plain.length, new byte[plain.length + CipherState.TAG_LENGTH - 1], 0));
+    assertEquals(0, p[0].nonce());
+    byte[] ct = new byte[plain.length + CipherState.TAG_LENGTH];
+    p[0].encrypt(AD, plain, 0, plain.length, ct, 0);
+    assertThrows(IllegalArgumentException.class, () -> p[1].decrypt(AD, ct, 0, ct.length, new byte[plain.length - 1], 0));
+    assertEquals(0, p[1].nonce());
+    assertArrayEquals(plain, p[1].decryptWithAd(AD, ct));
   }
 
   @Test

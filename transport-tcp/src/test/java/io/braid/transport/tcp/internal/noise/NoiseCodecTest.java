@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.braid.transport.tcp.internal.TrackingAllocator;
 import io.braid.transport.tcp.internal.noise.NoiseTestSupport.Sink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -20,6 +20,7 @@ import io.braid.api.ConnectionTimeoutException;
 import io.braid.api.PeerIdMismatchException;
 import io.braid.identity.Identity;
 import io.braid.identity.KeyType;
+import io.braid.transport.tcp.internal.TrackingAllocator;
 import io.braid.transport.tcp.internal.noise.NoiseTestSupport.Sink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

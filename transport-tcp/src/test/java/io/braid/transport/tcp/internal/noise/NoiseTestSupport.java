@@ -2,6 +2,7 @@ package io.braid.transport.tcp.internal.noise;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.braid.transport.tcp.internal.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -3,6 +3,7 @@ package io.braid.transport.tcp.internal.yamux;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.braid.transport.tcp.internal.TrackingAllocator;
 import io.braid.transport.tcp.internal.yamux.YamuxFrame.Header;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.braid.api.ConnectionClosedException;
 import io.braid.api.StreamResetException;
+import io.braid.transport.tcp.internal.TrackingAllocator;
 import io.braid.transport.tcp.internal.yamux.YamuxFrame.Header;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -1,4 +1,4 @@
-package demo.braid;
+package io.braid.cli;
 
 import io.braid.api.InboundConnectionHandler;
 import io.braid.api.Multiaddr;
@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link Transport} that tells a {@link DialWatcher} how each dial ended, and otherwise does exactly
- * what the transport it wraps does. The swarm retries inside; this is how the demo sees each attempt.
+ * what the transport it wraps does. The swarm retries inside; this is how the tour ({@link SwarmTour}) sees
+ * each attempt.
  *
  * <p>Thread-safe. The watcher runs on whatever thread completes the dial; it must not block.
  */
@@ -46,11 +47,11 @@ final class ObservedTransport implements Transport {
   public CompletableFuture<NetConn> dial(Multiaddr address, PeerId expectedPeer) {
     CompletableFuture<NetConn> f = delegate.dial(address, expectedPeer);
     DialWatcher w = watcher;
-    // The watcher hears the outcome before the swarm does, so the demo's log is in causal order;
+    // The watcher hears the outcome before the swarm does, so the tour's log is in causal order;
     // cancelling what the swarm holds still aborts the real attempt.
     CompletableFuture<NetConn> observed = new CompletableFuture<>();
     f.whenComplete((conn, err) -> {
-      w.dialEnded(address, conn, err);
+      w.dialEnded(address, conn, err == null ? null : Braid.unwrap(err));
       if (err != null) {
         observed.completeExceptionally(err);
       } else if (!observed.complete(conn)) {
