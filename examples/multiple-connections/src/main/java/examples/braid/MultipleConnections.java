@@ -157,6 +157,10 @@ public final class MultipleConnections {
       out.println("getConnection(peer) -> " + dialer.getConnection(peer).map(NetConn::id).orElse("none"));
       dialer.connectionsLegacy().forEach((p, c) -> out.println("connectionsLegacy() -> " + p + ": " + c.id()));
 
+      // Identify runs on every new connection (both ways) and its streams count as load: wait until they
+      // are done, so that least_loaded starts from an idle table and the figures below are the user's.
+      awaitIdle(dialed);
+
       // Streams: all opened first (and kept open), so least_loaded sees the load of the ones before.
       List<NetStream> streams = new ArrayList<>();
       Map<String, Integer> perConnection = new LinkedHashMap<>();
@@ -204,6 +208,17 @@ public final class MultipleConnections {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       // closing is best effort here: the section's result is already printed
+    }
+  }
+
+  /** Waits, at most 10 s, until no connection in {@code connections} carries a stream. */
+  private static void awaitIdle(List<NetConn> connections) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (connections.stream().anyMatch(c -> c.isOpen() && c.streamCount() > 0)) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("identify streams still open after 10 s on " + connections);
+      }
+      Thread.sleep(5);
     }
   }
 }
