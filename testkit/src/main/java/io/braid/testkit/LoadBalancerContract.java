@@ -74,6 +74,9 @@ public abstract class LoadBalancerContract {
   private static final Pattern LOWER_SNAKE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
   private static final PeerId PEER = FakeNetConn.testPeer(1);
 
+  /** For subclasses: one per balancer under test. */
+  protected LoadBalancerContract() {}
+
   /** The provider under test; may return a new instance on every call. */
   protected abstract LoadBalancerProvider provider();
 

@@ -14,6 +14,9 @@ public final class MemoryTransportProvider implements TransportProvider {
   /** The provider's name. */
   public static final String NAME = "memory";
 
+  /** Public no-argument constructor, as {@link java.util.ServiceLoader} needs. */
+  public MemoryTransportProvider() {}
+
   @Override
   public String name() {
     return NAME;

@@ -97,6 +97,9 @@ public abstract class NetworkContract {
   /** The listen address of every node. */
   protected static final Multiaddr ANY = Multiaddr.fromString("/memory/0");
 
+  /** For subclasses: one per network implementation under test. */
+  protected NetworkContract() {}
+
   // ---- Factory methods and knobs ----
 
   /**

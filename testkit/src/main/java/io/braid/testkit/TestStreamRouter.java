@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TestStreamRouter implements StreamRouter {
   private final ConcurrentHashMap<String, StreamHandler> handlers = new ConcurrentHashMap<>();
 
+  /** A router with no handlers. */
+  public TestStreamRouter() {}
+
   /**
    * Serves {@code protocol} with {@code handler}, replacing any earlier handler for it.
    *

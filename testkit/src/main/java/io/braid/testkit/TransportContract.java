@@ -79,6 +79,9 @@ public abstract class TransportContract {
   /** Protocol of the large-transfer test. */
   protected static final String BULK = "/braid/test/bulk/1.0.0";
 
+  /** For subclasses: one per transport under test. */
+  protected TransportContract() {}
+
   // ---- Factory methods and knobs ----
 
   /** Makes the transport under test for one node. Called twice per test (server and client). */

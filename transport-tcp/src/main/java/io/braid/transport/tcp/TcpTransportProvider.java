@@ -12,6 +12,9 @@ public final class TcpTransportProvider implements TransportProvider {
   /** The provider's name. */
   public static final String NAME = "tcp";
 
+  /** Public no-argument constructor, as {@link java.util.ServiceLoader} needs. */
+  public TcpTransportProvider() {}
+
   @Override
   public String name() {
     return NAME;
