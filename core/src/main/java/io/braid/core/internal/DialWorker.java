@@ -216,6 +216,7 @@ final class DialWorker {
       finishFailed(a, addr, cause);
       return;
     }
+    log.debug("dial attempt to {} at {} failed, retrying: {}", job.peer.id, addr, cause.toString());
     metrics.dialRetry(job.peer.id, GuardedMetrics.classify(cause));
     Duration delay = backoff.delayBeforeRetry(a.tries);
     a.tries++;
@@ -267,6 +268,7 @@ final class DialWorker {
     }
     slots.release(toRelease);
     if (!(cause instanceof CancellationException)) {
+      log.debug("dial attempt to {} at {} failed: {}", p.id, addr, String.valueOf(cause));
       metrics.dialFailure(p.id, as != null ? as : GuardedMetrics.classify(cause));
     }
     completion.run();
