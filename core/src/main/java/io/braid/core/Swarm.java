@@ -13,6 +13,7 @@ import io.braid.api.NetStream;
 import io.braid.api.Network;
 import io.braid.api.NetworkClosedException;
 import io.braid.api.NetworkListener;
+import io.braid.api.NetworkMetrics;
 import io.braid.api.PeerId;
 import io.braid.api.RetryConfig;
 import io.braid.api.StreamHandler;
@@ -28,6 +29,7 @@ import io.braid.core.internal.DialCoordinator;
 import io.braid.core.internal.EventDispatcher;
 import io.braid.core.internal.Failures;
 import io.braid.core.internal.GuardedGater;
+import io.braid.core.internal.GuardedMetrics;
 import io.braid.core.internal.Lifecycle;
 import io.braid.core.internal.SlotPool;
 import io.braid.core.internal.StreamPlacer;
@@ -94,7 +96,10 @@ import java.util.random.RandomGenerator;
  * delivers the queued events and completes futures. The gater and the balancer are asked before any lock
  * is taken. So a listener, a callback or a balancer may call into the swarm from any thread without
  * deadlock, and a peer's events never overtake each other (a disconnect queued by one thread cannot
- * arrive after the reconnect another thread made just after it).
+ * arrive after the reconnect another thread made just after it). {@link NetworkMetrics} events follow the
+ * same rule: a change made under a peer lock captures its values there (the peer's connection count of
+ * that moment) and reports them after unlocking, on the thread that made the change; a throwing
+ * implementation is caught and logged (see {@link Builder#metrics}).
  *
  * <p>Threads: futures of {@link #dialPeer}, {@link #newStream} and {@link #listen} complete on transport
  * threads, the scheduler (retries, timeouts) or the calling thread; inbound connections are handled on
@@ -109,6 +114,7 @@ public final class Swarm implements Network {
   private final ConnectionConfig config;
   private final RetryConfig retry;
   private final LoadBalancer balancer;
+  private final GuardedMetrics metrics;
   private final ConcurrentHashMap<String, StreamHandler> handlers = new ConcurrentHashMap<>();
   private final TransportSet transports;
   private final SlotPool slots;
@@ -132,18 +138,20 @@ public final class Swarm implements Network {
       LoadBalancerRegistry registry = b.registry != null ? b.registry : LoadBalancerRegistry.getDefault();
       this.balancer = registry.create(config.loadBalancingStrategy());
     }
-    this.transports = TransportSet.create(b.transportFactories, new TransportContext(identity,
-        protocol -> Optional.ofNullable(handlers.get(protocol)), config.connectionTimeout()));
+    String balancerName = b.balancer != null ? StreamPlacer.nameOf(b.balancer) : config.loadBalancingStrategy();
+    this.metrics = new GuardedMetrics(b.metrics, System::nanoTime);
+    this.transports = TransportSet.create(b.transportFactories, new TransportContext(identity, this::handlerFor,
+        config.connectionTimeout(), metrics));
     ScheduledExecutorService scheduler = b.scheduler != null ? b.scheduler : Lifecycle.newTimer();
     GuardedGater gater = new GuardedGater(b.gater);
     this.slots = new SlotPool(config);
     this.events = new EventDispatcher(b.executor != null ? b.executor : ForkJoinPool.commonPool());
-    this.registry = new ConnectionRegistry(slots, events);
-    this.admission = new Admission(localPeer, config.maxConnectionsPerPeer(), slots, registry, gater);
+    this.registry = new ConnectionRegistry(slots, events, metrics);
+    this.admission = new Admission(localPeer, config.maxConnectionsPerPeer(), slots, registry, gater, metrics);
     BackoffPolicy backoff = new BackoffPolicy(retry, b.random != null ? b.random : new SplittableRandom());
     this.dials = new DialCoordinator(localPeer, config, backoff, scheduler, transports, gater, slots, admission,
-        registry, addressBook);
-    this.placer = new StreamPlacer(balancer, registry::connections, dials::dial);
+        registry, addressBook, metrics);
+    this.placer = new StreamPlacer(balancer, balancerName, registry::connections, dials::dial, metrics);
     this.lifecycle = new Lifecycle(localPeer, slots, transports, registry, dials, scheduler, b.scheduler == null);
   }
 
@@ -298,6 +306,12 @@ public final class Swarm implements Network {
     handlers.remove(protocol);
   }
 
+  /** The router the transports ask: the registered handler, its inbound streams reported to the metrics. */
+  private Optional<StreamHandler> handlerFor(String protocol) {
+    // Only called once listening, so after the constructor assigned placer.
+    return Optional.ofNullable(handlers.get(protocol)).map(placer::observeInbound);
+  }
+
   // ---- events and lifecycle
 
   /** @throws NetworkClosedException if the network is closed */
@@ -387,6 +401,7 @@ public final class Swarm implements Network {
     private Executor executor;
     private RandomGenerator random;
     private ConnectionGater gater = ConnectionGater.ALLOW_ALL;
+    private NetworkMetrics metrics = NetworkMetrics.NOOP;
 
     private Builder(HostIdentity identity) {
       this.identity = Objects.requireNonNull(identity, "identity");
@@ -449,6 +464,18 @@ public final class Swarm implements Network {
 
     public Builder gater(ConnectionGater gater) {
       this.gater = Objects.requireNonNull(gater, "gater");
+      return this;
+    }
+
+    /**
+     * Reports what the swarm and its transports do to {@code metrics} (default {@link NetworkMetrics#NOOP}):
+     * connections, streams, dials, handshakes, balancer choices, refusals, and the transports' bytes
+     * (through {@link TransportContext#metrics()}). Calls come from any thread with no lock of the swarm
+     * held; one that throws is caught, the first such failure logged at WARN with its stack trace and later
+     * ones at DEBUG, and the swarm goes on.
+     */
+    public Builder metrics(NetworkMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 

@@ -4,6 +4,7 @@ import io.braid.api.ConnectionClosedException;
 import io.braid.api.Direction;
 import io.braid.api.NetConn;
 import io.braid.api.NetStream;
+import io.braid.api.NetworkMetrics;
 import io.braid.api.StreamResetException;
 import io.braid.testkit.internal.Effects;
 import io.braid.testkit.internal.Futures;
@@ -249,6 +250,7 @@ final class MemoryStream implements NetStream {
         byte[] copy = new byte[n];
         data.get(copy);
         r.deliver(ByteBuffer.wrap(copy).asReadOnlyBuffer(), fx);
+        countBytes(r, n, fx);
       }
       if (data.hasRemaining()) {
         return;
@@ -268,6 +270,18 @@ final class MemoryStream implements NetStream {
         finish(fx);
         r.finish(fx);
       }
+    }
+  }
+
+  /** Reports {@code n} bytes written here and read by {@code r}, after the lock, to each side's metrics. */
+  private void countBytes(MemoryStream r, int n, Effects fx) {
+    NetworkMetrics mine = conn.transport.context().metrics();
+    NetworkMetrics theirs = r.conn.transport.context().metrics();
+    if (mine != NetworkMetrics.NOOP) {
+      fx.add(conn.events, () -> mine.bytesWritten(MemoryTransport.METRICS_NAME, n));
+    }
+    if (theirs != NetworkMetrics.NOOP) {
+      fx.add(r.conn.events, () -> theirs.bytesRead(MemoryTransport.METRICS_NAME, n));
     }
   }
 

@@ -79,10 +79,19 @@ import java.util.function.Supplier;
  * limits streams per connection; {@link #openConnectionCount()}, {@link #openStreamCount()},
  * {@link #pendingHandshakeCount()} and {@link #activeListenerCount()} let a test prove nothing leaked.
  * All counts are exact once the call that changed them returned.
+ *
+ * <h2>Metrics</h2>
+ * Stream payload bytes (there is no wire format) are reported to each side's
+ * {@link TransportContext#metrics()} as {@link io.braid.api.NetworkMetrics#bytesWritten} and
+ * {@link io.braid.api.NetworkMetrics#bytesRead} with the transport name {@value #METRICS_NAME}, on the
+ * connection end's executor, as they move into the reader's buffer.
  */
 public final class MemoryTransport implements Transport {
   /** Default receive window per stream end: 256 KiB. */
   public static final int DEFAULT_WINDOW = 256 * 1024;
+
+  /** The transport name in {@link io.braid.api.NetworkMetrics} events. */
+  public static final String METRICS_NAME = "memory";
 
   private final MemoryNetwork network;
   private final TransportContext context;

@@ -6,6 +6,7 @@ import io.braid.api.Direction;
 import io.braid.api.InboundConnectionHandler;
 import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
+import io.braid.api.NetworkMetrics.LimitScope;
 import io.braid.api.PeerId;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the {@link InboundConnectionHandler} methods run on transport threads, holding no lock;
  * the others require the peer's lock and return the global slots to release, which the caller gives back
  * once it has unlocked (releasing may complete the close future, whose callbacks are user code).
+ * Refusals are reported to the metrics ({@code limitRefused}) after unlocking too.
  */
 public final class Admission implements InboundConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger(Admission.class);
@@ -35,9 +37,16 @@ public final class Admission implements InboundConnectionHandler {
   private final SlotPool slots;
   private final ConnectionRegistry registry;
   private final GuardedGater gater;
+  private final GuardedMetrics metrics;
 
   public Admission(PeerId localPeer, int maxPerPeer, SlotPool slots, ConnectionRegistry registry,
       GuardedGater gater) {
+    this(localPeer, maxPerPeer, slots, registry, gater, GuardedMetrics.NONE);
+  }
+
+  public Admission(PeerId localPeer, int maxPerPeer, SlotPool slots, ConnectionRegistry registry,
+      GuardedGater gater, GuardedMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.localPeer = Objects.requireNonNull(localPeer, "localPeer");
     this.maxPerPeer = maxPerPeer;
     this.slots = Objects.requireNonNull(slots, "slots");
@@ -105,7 +114,27 @@ public final class Admission implements InboundConnectionHandler {
 
   @Override
   public boolean accept(Multiaddr remoteAddress) {
-    return !slots.isClosed() && gater.allowAccept(remoteAddress) && slots.acceptInbound();
+    if (slots.isClosed()) {
+      return false;
+    }
+    if (!gater.allowAccept(remoteAddress)) {
+      metrics.limitRefused(null, LimitScope.GATER, Direction.INBOUND);
+      return false;
+    }
+    switch (slots.tryAcceptInbound()) {
+      case TAKEN:
+        return true;
+      case AT_MAX_CONNECTIONS:
+        log.debug("refusing an inbound connection from {}: maxConnections reached", remoteAddress);
+        metrics.limitRefused(null, LimitScope.MAX_CONNECTIONS, Direction.INBOUND);
+        return false;
+      case AT_MAX_PENDING_HANDSHAKES:
+        log.debug("refusing an inbound connection from {}: maxPendingHandshakes reached", remoteAddress);
+        metrics.limitRefused(null, LimitScope.MAX_PENDING_HANDSHAKES, Direction.INBOUND);
+        return false;
+      default:
+        return false;
+    }
   }
 
   @Override
@@ -123,7 +152,14 @@ public final class Admission implements InboundConnectionHandler {
 
   private void admitInbound(NetConn conn) {
     PeerId id = conn.remotePeer();
-    if (slots.isClosed() || !gater.allowSecured(id, conn.remoteAddress(), Direction.INBOUND)) {
+    if (slots.isClosed()) {
+      slots.release(1);
+      conn.close();
+      return;
+    }
+    if (!gater.allowSecured(id, conn.remoteAddress(), Direction.INBOUND)) {
+      log.debug("refusing inbound connection {} from {}: denied by the connection gater", conn.id(), id);
+      metrics.limitRefused(id, LimitScope.GATER, Direction.INBOUND);
       slots.release(1);
       conn.close();
       return;
@@ -176,6 +212,9 @@ public final class Admission implements InboundConnectionHandler {
     } else {
       log.debug("refusing inbound connection {} from {}: maxConnectionsPerPeer ({}) reached", conn.id(), id,
           maxPerPeer);
+      if (!slots.isClosed()) {
+        metrics.limitRefused(id, LimitScope.MAX_CONNECTIONS_PER_PEER, Direction.INBOUND);
+      }
       slots.release(1);
       conn.close();
     }

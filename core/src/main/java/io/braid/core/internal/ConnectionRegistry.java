@@ -2,13 +2,16 @@ package io.braid.core.internal;
 
 import io.braid.api.CloseReason;
 import io.braid.api.NetConn;
+import io.braid.api.NetworkMetrics;
 import io.braid.api.PeerId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The connection table: one {@link PeerState} per peer with any state, the immutable snapshot views
@@ -21,16 +24,28 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Threads: any thread. Mutators ({@link #add}, {@link #replace}) require the peer's lock, and queue
  * the events of the change under it so events keep the order of changes; {@link #flushEvents()} delivers
- * them and must be called with no lock held.
+ * them and must be called with no lock held. Metrics of a change ({@link NetworkMetrics#connectionOpened},
+ * {@link NetworkMetrics#peerConnections}, ...) are captured under the lock too, with the count of that
+ * moment, and reported by {@link #flushEvents()} (or, for a close, right after unlocking), never under it.
  */
 public final class ConnectionRegistry {
   private final ConcurrentHashMap<PeerId, PeerState> peers = new ConcurrentHashMap<>();
   private final SlotPool slots;
   private final EventDispatcher events;
+  private final GuardedMetrics metrics;
+  /** When each connection in the table was admitted, on the metrics clock; for its lifetime at close. */
+  private final ConcurrentHashMap<NetConn, Long> admittedAt = new ConcurrentHashMap<>();
+  /** Metrics captured under a peer lock, reported by the next {@link #flushEvents()}. */
+  private final ConcurrentLinkedQueue<Runnable> pendingMetrics = new ConcurrentLinkedQueue<>();
 
   public ConnectionRegistry(SlotPool slots, EventDispatcher events) {
+    this(slots, events, GuardedMetrics.NONE);
+  }
+
+  public ConnectionRegistry(SlotPool slots, EventDispatcher events, GuardedMetrics metrics) {
     this.slots = Objects.requireNonNull(slots, "slots");
     this.events = Objects.requireNonNull(events, "events");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   // ---- records and their lock
@@ -179,6 +194,13 @@ public final class ConnectionRegistry {
       events.queuePeerConnected(p.id);
     }
     events.queueConnectionOpened(conn);
+    admittedAt.put(conn, metrics.now());
+    PeerId id = p.id;
+    int count = a.length;
+    pendingMetrics.add(() -> {
+      metrics.connectionOpened(id, conn.direction(), NetworkMetrics.transportName(conn.remoteAddress()));
+      metrics.peerConnections(id, count);
+    });
   }
 
   /**
@@ -196,11 +218,29 @@ public final class ConnectionRegistry {
     p.open = List.copyOf(next);
     events.queueConnectionOpened(conn);
     events.queueConnectionClosed(old, why);
+    long now = metrics.now();
+    admittedAt.put(conn, now);
+    Long since = admittedAt.remove(old);
+    PeerId id = p.id;
+    int count = next.size();
+    pendingMetrics.add(() -> {
+      metrics.connectionOpened(id, conn.direction(), NetworkMetrics.transportName(conn.remoteAddress()));
+      metrics.connectionClosed(id, old.direction(), NetworkMetrics.transportName(old.remoteAddress()),
+          since == null ? Duration.ZERO : metrics.since(since), why.kind());
+      metrics.peerConnections(id, count);
+    });
   }
 
-  /** Delivers the queued events. Call with no lock held. */
+  /** Reports the captured metrics and delivers the queued events. Call with no lock held. */
   void flushEvents() {
+    flushMetrics();
     events.flush();
+  }
+
+  private void flushMetrics() {
+    for (Runnable r; (r = pendingMetrics.poll()) != null; ) {
+      r.run(); // GuardedMetrics: never throws
+    }
   }
 
   // ---- closing
@@ -218,6 +258,7 @@ public final class ConnectionRegistry {
   private void onClosed(PeerId id, NetConn conn, CloseReason reason) {
     CloseReason why = slots.isClosed() && reason.kind() == CloseReason.Kind.LOCAL ? CloseReason.SHUTDOWN : reason;
     boolean removed = false;
+    int left = 0;
     PeerState p = peers.get(id);
     if (p != null) {
       p.lock();
@@ -228,6 +269,7 @@ public final class ConnectionRegistry {
           rest.remove(i);
           p.open = List.copyOf(rest);
           removed = true;
+          left = p.open.size();
           events.queueConnectionClosed(conn, why);
           if (p.open.isEmpty()) {
             events.queuePeerDisconnected(id);
@@ -239,6 +281,11 @@ public final class ConnectionRegistry {
     }
     if (removed) {
       slots.release(1);
+      Long since = admittedAt.remove(conn);
+      flushMetrics(); // an open captured earlier goes first
+      metrics.connectionClosed(id, conn.direction(), NetworkMetrics.transportName(conn.remoteAddress()),
+          since == null ? Duration.ZERO : metrics.since(since), why.kind());
+      metrics.peerConnections(id, left);
       events.flush();
     }
   }

@@ -5,7 +5,9 @@ import io.braid.api.ConnectionConfig;
 import io.braid.api.DialException;
 import io.braid.api.LimitExceededException;
 import io.braid.api.Multiaddr;
+import io.braid.api.Direction;
 import io.braid.api.NetConn;
+import io.braid.api.NetworkMetrics.LimitScope;
 import io.braid.api.PeerId;
 import java.util.List;
 import java.util.Objects;
@@ -31,10 +33,19 @@ public final class DialCoordinator {
   private final ConnectionRegistry registry;
   private final AddressBook book;
   private final DialWorker worker;
+  private final GuardedMetrics metrics;
 
   public DialCoordinator(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff,
       ScheduledExecutorService scheduler, TransportSet transports, GuardedGater gater, SlotPool slots,
       Admission admission, ConnectionRegistry registry, AddressBook book) {
+    this(localPeer, config, backoff, scheduler, transports, gater, slots, admission, registry, book,
+        GuardedMetrics.NONE);
+  }
+
+  public DialCoordinator(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff,
+      ScheduledExecutorService scheduler, TransportSet transports, GuardedGater gater, SlotPool slots,
+      Admission admission, ConnectionRegistry registry, AddressBook book, GuardedMetrics metrics) {
+    this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
     this.localPeer = Objects.requireNonNull(localPeer, "localPeer");
     this.maxPerPeer = config.maxConnectionsPerPeer();
     this.maxConnections = config.maxConnections();
@@ -43,7 +54,8 @@ public final class DialCoordinator {
     this.admission = admission;
     this.registry = registry;
     this.book = book;
-    this.worker = new DialWorker(localPeer, config, backoff, scheduler, transports, gater, slots, admission, registry);
+    this.worker = new DialWorker(localPeer, config, backoff, scheduler, transports, gater, slots, admission, registry,
+        metrics);
   }
 
   /**
@@ -58,17 +70,22 @@ public final class DialCoordinator {
       return CompletableFuture.failedFuture(new DialException(peer, "cannot dial the local peer", List.of()));
     }
     if (!gater.allowDialPeer(peer)) {
+      metrics.limitRefused(peer, LimitScope.GATER, Direction.OUTBOUND);
       return CompletableFuture.failedFuture(new DialException(peer, "denied by the connection gater", List.of()));
     }
     List<Multiaddr> addrs = book.addresses(peer);
     DialJob job;
     List<DialAttempt> toStart;
+    LimitScope refused = null; // reported once unlocked
     PeerState p = registry.lock(peer);
     try {
       List<NetConn> open = ConnectionRegistry.onlyOpen(p.open);
       int need = maxPerPeer - open.size() - p.reserved;
       if (p.dial == null && need <= 0) {
         // Target met (or every free slot taken by attempts of a cancelled dial that are still winding down).
+        if (open.isEmpty()) {
+          refused = LimitScope.MAX_CONNECTIONS_PER_PEER;
+        }
         return open.isEmpty()
             ? CompletableFuture.failedFuture(new LimitExceededException("maxConnectionsPerPeer", maxPerPeer,
                 "cannot dial " + peer + " while a cancelled dial winds down"))
@@ -81,6 +98,9 @@ public final class DialCoordinator {
             : CompletableFuture.completedFuture(open);
       }
       int granted = admission.reserveForDial(p, need);
+      if (granted < need) {
+        refused = LimitScope.MAX_CONNECTIONS; // fewer slots than the per-peer target asks for
+      }
       if (p.dial == null && granted == 0) {
         return open.isEmpty()
             ? CompletableFuture.failedFuture(new LimitExceededException("maxConnections", maxConnections,
@@ -98,6 +118,9 @@ public final class DialCoordinator {
       toStart = job.addAttempts(granted);
     } finally {
       registry.unlock(p);
+      if (refused != null) {
+        metrics.limitRefused(peer, refused, Direction.OUTBOUND);
+      }
     }
     CompletableFuture<List<NetConn>> mine = job.subscribe();
     for (DialAttempt a : toStart) {

@@ -9,6 +9,9 @@ import io.braid.api.LimitExceededException;
 import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
 import io.braid.api.NetworkClosedException;
+import io.braid.api.NetworkMetrics;
+import io.braid.api.NetworkMetrics.DialFailure;
+import io.braid.api.NetworkMetrics.LimitScope;
 import io.braid.api.PeerId;
 import io.braid.api.Transport;
 import java.time.Duration;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: tries start on the caller of {@code dialPeer} or on the scheduler (retries), and their
  * outcomes run on transport threads or the scheduler (timeouts). The peer lock is held only to read and
  * update the attempt and job state; transports, timers, the gater and future completions are called
- * after it is released, and so are {@link SlotPool#release} calls.
+ * after it is released, and so are {@link SlotPool#release} calls and every metrics event (a try starting,
+ * its handshake time, a retry, an attempt's final failure, a refusal).
  */
 final class DialWorker {
   private static final Logger log = LoggerFactory.getLogger(DialWorker.class);
@@ -45,9 +49,12 @@ final class DialWorker {
   private final SlotPool slots;
   private final Admission admission;
   private final ConnectionRegistry registry;
+  private final GuardedMetrics metrics;
 
   DialWorker(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff, ScheduledExecutorService scheduler,
-      TransportSet transports, GuardedGater gater, SlotPool slots, Admission admission, ConnectionRegistry registry) {
+      TransportSet transports, GuardedGater gater, SlotPool slots, Admission admission, ConnectionRegistry registry,
+      GuardedMetrics metrics) {
+    this.metrics = metrics;
     this.localPeer = localPeer;
     this.config = config;
     this.backoff = backoff;
@@ -102,22 +109,30 @@ final class DialWorker {
     Multiaddr chosen = null;
     Transport t = null;
     Throwable skipped = null;
+    DialFailure skippedAs = null;
     for (int k = 0; k < addrs.size() && t == null; k++) {
       Multiaddr candidate = addrs.get((first + k) % addrs.size());
       if (!gater.allowDialAddress(job.peer.id, candidate)) {
-        skipped = skipped != null ? skipped : new BraidException("address denied by the connection gater", false);
+        metrics.limitRefused(job.peer.id, LimitScope.GATER, Direction.OUTBOUND);
+        if (skipped == null) {
+          skipped = new BraidException("address denied by the connection gater", false);
+          skippedAs = DialFailure.GATER;
+        }
         continue;
       }
       Transport found = transports.forAddress(candidate);
       if (found == null) {
-        skipped = skipped != null ? skipped : new BraidException("no transport supports " + candidate, false);
+        if (skipped == null) {
+          skipped = new BraidException("no transport supports " + candidate, false);
+          skippedAs = DialFailure.NO_TRANSPORT;
+        }
         continue;
       }
       chosen = candidate;
       t = found;
     }
     if (t == null) {
-      finishFailed(a, addrs.get(first), skipped);
+      finishFailed(a, addrs.get(first), skipped, skippedAs);
       return;
     }
     dial(a, t, chosen);
@@ -127,6 +142,7 @@ final class DialWorker {
   private void dial(DialAttempt a, Transport t, Multiaddr addr) {
     DialJob job = a.job;
     if (!slots.acquireHandshake()) {
+      metrics.limitRefused(job.peer.id, LimitScope.MAX_PENDING_HANDSHAKES, Direction.OUTBOUND);
       finishFailed(a, addr, new LimitExceededException("maxPendingHandshakes", config.maxPendingHandshakes(),
           "too many handshakes under way"));
       return;
@@ -145,6 +161,9 @@ final class DialWorker {
       finishFailed(a, addr, e);
       return;
     }
+    String transport = NetworkMetrics.transportName(addr);
+    metrics.dialAttempt(job.peer.id, transport);
+    long started = metrics.now();
     CompletableFuture<NetConn> f;
     try {
       f = t.dial(addr, job.peer.id);
@@ -167,6 +186,7 @@ final class DialWorker {
       timer.cancel(false);
       slots.releaseHandshake();
       if (err == null) {
+        metrics.handshakeCompleted(job.peer.id, transport, metrics.since(started));
         connected(a, conn);
       } else {
         tryFailed(a, addr, err);
@@ -196,6 +216,8 @@ final class DialWorker {
       finishFailed(a, addr, cause);
       return;
     }
+    log.debug("dial attempt to {} at {} failed, retrying: {}", job.peer.id, addr, cause.toString());
+    metrics.dialRetry(job.peer.id, GuardedMetrics.classify(cause));
     Duration delay = backoff.delayBeforeRetry(a.tries);
     a.tries++;
     ScheduledFuture<?> next;
@@ -220,6 +242,11 @@ final class DialWorker {
 
   /** An attempt ends without a connection: give its slot back and see whether the job is done. */
   void finishFailed(DialAttempt a, Multiaddr addr, Throwable cause) {
+    finishFailed(a, addr, cause, null);
+  }
+
+  /** As above; {@code as} names the failure for the metrics, or null to classify {@code cause}. */
+  private void finishFailed(DialAttempt a, Multiaddr addr, Throwable cause, DialFailure as) {
     DialJob job = a.job;
     PeerState p = job.peer;
     Runnable completion;
@@ -240,6 +267,10 @@ final class DialWorker {
       registry.unlock(p);
     }
     slots.release(toRelease);
+    if (!(cause instanceof CancellationException)) {
+      log.debug("dial attempt to {} at {} failed: {}", p.id, addr, String.valueOf(cause));
+      metrics.dialFailure(p.id, as != null ? as : GuardedMetrics.classify(cause));
+    }
     completion.run();
   }
 
@@ -268,6 +299,12 @@ final class DialWorker {
     }
     slots.release(verdict.slotsToRelease());
     registry.flushEvents();
+    if (verdict.failure() != null) {
+      if (!secured) {
+        metrics.limitRefused(p.id, LimitScope.GATER, Direction.OUTBOUND);
+      }
+      metrics.dialFailure(p.id, secured ? DialFailure.CLOSED : DialFailure.GATER);
+    }
     if (verdict.keep()) {
       registry.watch(p.id, conn);
     } else {

@@ -96,18 +96,41 @@ public final class SlotPool {
     completeIfDrained();
   }
 
+  /** What {@link #tryAcceptInbound()} did. */
+  enum Inbound {
+    /** A connection slot and a handshake slot were taken. */
+    TAKEN,
+    /** Refused: close has begun. */
+    CLOSED,
+    /** Refused: {@link ConnectionConfig#maxConnections()} reached. */
+    AT_MAX_CONNECTIONS,
+    /** Refused: {@link ConnectionConfig#maxPendingHandshakes()} reached. */
+    AT_MAX_PENDING_HANDSHAKES
+  }
+
   /**
    * Takes a connection slot and a handshake slot for an inbound connection whose peer is not known yet;
    * false (taking neither) once closed or at either cap.
    */
   boolean acceptInbound() {
+    return tryAcceptInbound() == Inbound.TAKEN;
+  }
+
+  /** Like {@link #acceptInbound()}, saying which cap refused. */
+  Inbound tryAcceptInbound() {
     synchronized (lock) {
-      if (closed || connectionSlots >= maxConnections || pendingHandshakes >= maxPendingHandshakes) {
-        return false;
+      if (closed) {
+        return Inbound.CLOSED;
+      }
+      if (connectionSlots >= maxConnections) {
+        return Inbound.AT_MAX_CONNECTIONS;
+      }
+      if (pendingHandshakes >= maxPendingHandshakes) {
+        return Inbound.AT_MAX_PENDING_HANDSHAKES;
       }
       connectionSlots++;
       pendingHandshakes++;
-      return true;
+      return Inbound.TAKEN;
     }
   }
 

@@ -1,10 +1,14 @@
 package io.braid.core.internal;
 
+import io.braid.api.Direction;
+import io.braid.api.LimitExceededException;
 import io.braid.api.LoadBalancer;
 import io.braid.api.NetConn;
 import io.braid.api.NetStream;
+import io.braid.api.NetworkMetrics.LimitScope;
 import io.braid.api.PeerId;
 import io.braid.api.ProtocolNegotiationException;
+import io.braid.api.StreamHandler;
 import io.braid.api.StreamOpenException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: any thread; no state beyond its collaborators. The balancer is called with no lock held
  * (on the caller's thread, or the thread that completed the dial), as is each {@link NetConn#newStream};
- * the next try runs on the thread that completed the previous one.
+ * the next try runs on the thread that completed the previous one. Metrics (the balancer's choice, the
+ * open latency, streams opened and closed, a stream limit's refusal) are reported on those same threads,
+ * with no lock held.
  */
 public final class StreamPlacer {
   private static final Logger log = LoggerFactory.getLogger(StreamPlacer.class);
@@ -31,6 +37,8 @@ public final class StreamPlacer {
   private final LoadBalancer balancer;
   private final Function<PeerId, List<NetConn>> openConnections;
   private final Function<PeerId, CompletableFuture<List<NetConn>>> dialer;
+  private final String balancerName;
+  private final GuardedMetrics metrics;
 
   /**
    * @param openConnections a peer's open connections, oldest first (an immutable snapshot)
@@ -38,6 +46,19 @@ public final class StreamPlacer {
    */
   public StreamPlacer(LoadBalancer balancer, Function<PeerId, List<NetConn>> openConnections,
       Function<PeerId, CompletableFuture<List<NetConn>>> dialer) {
+    this(balancer, nameOf(balancer), openConnections, dialer, GuardedMetrics.NONE);
+  }
+
+  /**
+   * @param balancerName the balancer's name in metrics (see {@code NetworkMetrics#balancerChoice})
+   * @param openConnections a peer's open connections, oldest first (an immutable snapshot)
+   * @param dialer dials a peer that has no connection yet
+   * @param metrics where placements are reported
+   */
+  public StreamPlacer(LoadBalancer balancer, String balancerName, Function<PeerId, List<NetConn>> openConnections,
+      Function<PeerId, CompletableFuture<List<NetConn>>> dialer, GuardedMetrics metrics) {
+    this.balancerName = Objects.requireNonNull(balancerName, "balancerName");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.balancer = Objects.requireNonNull(balancer, "balancer");
     this.openConnections = Objects.requireNonNull(openConnections, "openConnections");
     this.dialer = Objects.requireNonNull(dialer, "dialer");
@@ -61,8 +82,51 @@ public final class StreamPlacer {
     return offered;
   }
 
+  /**
+   * The name of a balancer instance in metrics: its class's simple name, or {@code custom} for a lambda,
+   * an anonymous or a hidden class (whose names are neither stable nor readable).
+   */
+  public static String nameOf(LoadBalancer balancer) {
+    Class<?> c = balancer.getClass();
+    String simple = c.getSimpleName();
+    return c.isAnonymousClass() || c.isSynthetic() || c.isHidden() || simple.isEmpty() || simple.contains("$")
+        ? "custom" : simple;
+  }
+
+  /**
+   * {@code handler}, reporting each inbound stream it gets as opened (and, when it ends, closed); the
+   * handler itself if metrics are off.
+   */
+  public StreamHandler observeInbound(StreamHandler handler) {
+    if (!metrics.enabled()) {
+      return handler;
+    }
+    return stream -> {
+      observe(stream);
+      handler.handle(stream);
+    };
+  }
+
+  private void observe(NetStream stream) {
+    NetConn conn = stream.connection();
+    PeerId peer = conn.remotePeer();
+    Direction direction = stream.direction();
+    metrics.streamOpened(peer, direction, conn.streamCount());
+    stream.closeFuture().whenComplete((v, e) -> metrics.streamClosed(peer, direction, conn.streamCount()));
+  }
+
   /** Opens a stream to {@code peer} speaking one of {@code protocols} (checked with {@link #checkProtocols}). */
   public CompletableFuture<NetStream> open(PeerId peer, String[] protocols) {
+    if (metrics.enabled()) {
+      long started = metrics.now();
+      CompletableFuture<NetStream> f = place(peer, protocols);
+      f.whenComplete((s, e) -> metrics.streamOpenLatency(peer, metrics.since(started), e == null));
+      return f;
+    }
+    return place(peer, protocols);
+  }
+
+  private CompletableFuture<NetStream> place(PeerId peer, String[] protocols) {
     List<NetConn> open = openConnections.apply(peer);
     CompletableFuture<List<NetConn>> conns =
         open.isEmpty() ? dialer.apply(peer) : CompletableFuture.completedFuture(open);
@@ -83,8 +147,9 @@ public final class StreamPlacer {
   NetConn choose(PeerId peer, List<NetConn> candidates) {
     try {
       NetConn c = balancer.select(peer, candidates);
-      for (NetConn x : candidates) {
-        if (x == c) {
+      for (int i = 0, n = candidates.size(); i < n; i++) {
+        if (candidates.get(i) == c) {
+          metrics.balancerChoice(balancerName, i, n, false);
           return c;
         }
       }
@@ -92,6 +157,7 @@ public final class StreamPlacer {
     } catch (RuntimeException e) {
       log.warn("load balancer {} threw; using the oldest connection", balancer, e);
     }
+    metrics.balancerChoice(balancerName, 0, candidates.size(), true);
     return candidates.get(0);
   }
 
@@ -122,12 +188,21 @@ public final class StreamPlacer {
     }
     f.whenComplete((stream, err) -> {
       if (err == null) {
+        if (metrics.enabled()) {
+          observe(stream); // before completing: a caller's callback may close it at once
+        }
         if (!result.complete(stream)) {
           stream.reset();
         }
         return;
       }
       Throwable cause = Failures.unwrap(err);
+      if (cause instanceof LimitExceededException limit) {
+        LimitScope scope = GuardedMetrics.scopeOf(limit.limit());
+        if (scope != null) {
+          metrics.limitRefused(peer, scope, Direction.OUTBOUND);
+        }
+      }
       if (cause instanceof ProtocolNegotiationException) {
         result.completeExceptionally(cause); // the peer does not speak it on any connection
         return;

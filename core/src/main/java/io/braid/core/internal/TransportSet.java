@@ -68,7 +68,7 @@ public final class TransportSet {
         }
         p = it.next();
       } catch (ServiceConfigurationError e) {
-        log.warn("skipping a transport provider that could not be loaded: {}", e.toString());
+        log.warn("skipping a transport provider that could not be loaded", e);
         continue;
       }
       try {
@@ -78,7 +78,7 @@ public final class TransportSet {
           log.debug("transport provider {} is not available here", p.getClass().getName());
         }
       } catch (RuntimeException e) {
-        log.warn("skipping transport provider {}: {}", p.getClass().getName(), e.toString());
+        log.warn("skipping transport provider {}, which threw", p.getClass().getName(), e);
       }
     }
     return found;

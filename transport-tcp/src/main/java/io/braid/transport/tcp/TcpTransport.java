@@ -3,6 +3,7 @@ package io.braid.transport.tcp;
 import io.braid.api.Direction;
 import io.braid.api.InboundConnectionHandler;
 import io.braid.api.Multiaddr;
+import io.braid.api.NetworkMetrics;
 import io.braid.api.NetConn;
 import io.braid.api.PeerId;
 import io.braid.api.PeerIdMismatchException;
@@ -13,6 +14,7 @@ import io.braid.api.TransportContext;
 import io.braid.api.TransportException;
 import io.braid.api.TransportListener;
 import io.braid.transport.tcp.internal.conn.Addresses;
+import io.braid.transport.tcp.internal.conn.ByteCounter;
 import io.braid.transport.tcp.internal.conn.TcpConn;
 import io.braid.transport.tcp.internal.conn.Upgrader;
 import io.braid.transport.tcp.internal.protocols.Identify;
@@ -85,9 +87,19 @@ import org.slf4j.LoggerFactory;
  * before the future completes on the asking side (the answering side's count drops once the FINs crossed),
  * so a caller that expects a fresh connection to carry no stream at all should wait for the future or
  * turn identify-on-connect off.
+ *
+ * <h2>Metrics</h2>
+ * Every socket, dialed or accepted, counts its wire bytes (after Noise encryption and Yamux framing, and
+ * the handshakes included) and reports them to {@link TransportContext#metrics()} as
+ * {@link NetworkMetrics#bytesRead} and {@link NetworkMetrics#bytesWritten} with the transport name
+ * {@value #METRICS_NAME}, once per read batch and once per flush, on the socket's event loop. Nothing is
+ * installed when the metrics are {@link NetworkMetrics#NOOP}.
  */
 public final class TcpTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
+
+  /** The transport name in {@link NetworkMetrics} events, as {@link NetworkMetrics#transportName} gives it. */
+  public static final String METRICS_NAME = "tcp";
 
   private final TransportContext context;
   private final boolean identifyOnConnect;
@@ -333,6 +345,9 @@ public final class TcpTransport implements Transport {
   }
 
   private void track(Channel ch) {
+    if (context.metrics() != NetworkMetrics.NOOP) {
+      ch.pipeline().addFirst("bytes", new ByteCounter(context.metrics(), METRICS_NAME));
+    }
     channels.add(ch);
     ch.closeFuture().addListener(f -> channels.remove(ch));
     if (closed.get()) {

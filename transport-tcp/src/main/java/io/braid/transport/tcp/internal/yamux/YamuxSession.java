@@ -264,8 +264,13 @@ public final class YamuxSession extends ByteToMessageDecoder {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // Consumed here: the session is the end of the pipeline for the connection's bytes.
-    log.debug("yamux connection failed", cause);
+    // Consumed here: the session is the end of the pipeline for the connection's bytes. A reset or a bad
+    // frame is the remote's doing (DEBUG, no stack trace); anything else is a bug of ours (WARN, with it).
+    if (isRemoteFault(cause)) {
+      log.debug("yamux connection failed: {}", cause.toString());
+    } else {
+      log.warn("yamux connection failed on an unexpected exception", cause);
+    }
     terminate(new ConnectionClosedException("connection failed: " + cause, cause),
         new ConnectionClosedException("connection failed: " + cause, cause));
   }
@@ -780,6 +785,16 @@ public final class YamuxSession extends ByteToMessageDecoder {
 
   // ---------------------------------------------------------------------------------------------
   // Closing
+
+  /** Whether {@code t} (or a cause) is an I/O error or a protocol failure, both the remote's doing. */
+  static boolean isRemoteFault(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.io.IOException || c instanceof io.braid.api.BraidException) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private void fail(YamuxProtocolException e) {
     if (closed) {
