@@ -133,7 +133,7 @@ public final class Swarm implements Network {
       this.balancer = registry.create(config.loadBalancingStrategy());
     }
     this.transports = TransportSet.create(b.transportFactories, new TransportContext(identity,
-        protocol -> Optional.ofNullable(handlers.get(protocol)), config.connectionTimeout()));
+        new HandlerRouter(handlers), config.connectionTimeout()));
     ScheduledExecutorService scheduler = b.scheduler != null ? b.scheduler : Lifecycle.newTimer();
     GuardedGater gater = new GuardedGater(b.gater);
     this.slots = new SlotPool(config);
@@ -458,6 +458,19 @@ public final class Swarm implements Network {
      */
     public Swarm build() {
       return new Swarm(this);
+    }
+  }
+
+  /** The router transports ask: the registered handlers, and their protocol ids for identify to announce. */
+  private record HandlerRouter(Map<String, StreamHandler> handlers) implements io.braid.api.StreamRouter {
+    @Override
+    public Optional<StreamHandler> handlerFor(String protocol) {
+      return Optional.ofNullable(handlers.get(protocol));
+    }
+
+    @Override
+    public java.util.Set<String> protocols() {
+      return java.util.Set.copyOf(handlers.keySet());
     }
   }
 }
