@@ -12,8 +12,9 @@ import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The {@code braid} command. Exit codes: 0 success, 1 the operation failed (unreachable peer, mismatch,
- * timeout), 2 bad usage (unknown option, malformed size or multiaddr).
+ * The {@code braid} command. Exit codes ({@link ExitCodes}): 0 success, 1 other failure, 2 bad usage
+ * (unknown option, malformed size or multiaddr), 3 unreachable, 4 peer id mismatch, 5 protocol negotiation
+ * failed, 6 limit exceeded.
  *
  * <p>Errors are one line on standard error, {@code braid <command>: <what went wrong>}; the stack trace
  * follows only with {@code --verbose}. With {@code --json} a failing client command also prints
@@ -24,6 +25,16 @@ import picocli.CommandLine.ParameterException;
     mixinStandardHelpOptions = true,
     versionProvider = Braid.Version.class,
     description = "libp2p over TCP with several connections per peer: serve, ping, echo, perf.",
+    footer = {"", "Exit codes:",
+        "  0  ok",
+        "  1  other failure (a stream reset, a check that failed, a timeout after connecting)",
+        "  2  usage (unknown option, malformed size or multiaddr, value out of range)",
+        "  3  unreachable: every dial attempt failed (refused, timed out, no route)",
+        "  4  peer id mismatch: the peer at the address is not the one named by /p2p/",
+        "  5  protocol negotiation failed: the peer does not serve the protocol",
+        "  6  limit exceeded: a connection or stream limit refused the operation",
+        "Stopped by Ctrl-C (SIGINT) or SIGTERM, listen and ping print their summary and exit 0",
+        "(ping: 1 when a ping was lost)."},
     subcommands = {
       ListenCommand.class,
       PingCommand.class,
@@ -32,20 +43,21 @@ import picocli.CommandLine.ParameterException;
       ConnsCommand.class,
       KeygenCommand.class,
       DemoCommand.class,
+      CompletionCommand.class,
       HelpCommand.class
     })
 public final class Braid implements Runnable {
-  /** Exit code of an operation that failed. */
-  public static final int FAILED = 1;
+  /** Exit code of an operation that failed for a reason without a code of its own. */
+  public static final int FAILED = ExitCodes.FAILED;
   /** Exit code of bad usage. */
-  public static final int USAGE = 2;
+  public static final int USAGE = ExitCodes.USAGE;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "a command is required (demo, listen, ping, echo, perf, conns, keygen)");
+    throw new ParameterException(spec.commandLine(), "a command is required (demo, listen, ping, echo, perf, conns, keygen, completion)");
   }
 
   public static void main(String[] args) {
@@ -63,7 +75,7 @@ public final class Braid implements Runnable {
     CommandLine cl = new CommandLine(new Braid());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExitCodeExceptionMapper(t -> FAILED);
+    cl.setExitCodeExceptionMapper(ExitCodes::of);
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
@@ -90,7 +102,7 @@ public final class Braid implements Runnable {
         c.getOut().println(Json.write(o));
         c.getOut().flush();
       }
-      return FAILED;
+      return ExitCodes.of(cause);
     });
     return cl;
   }
@@ -119,11 +131,23 @@ public final class Braid implements Runnable {
     return msg.replace('\n', ' ');
   }
 
+  /** {@code braid --version}: the version and commit written at build time into {@code build.properties}. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Braid.class.getPackage().getImplementationVersion();
-      return new String[] {"braid " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+      java.util.Properties p = new java.util.Properties();
+      try (java.io.InputStream in = Braid.class.getResourceAsStream("build.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (java.io.IOException e) {
+        // Shown as unknown below.
+      }
+      return new String[] {
+          "braid " + p.getProperty("version", "unknown") + " (commit " + p.getProperty("commit", "unknown") + ")",
+          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
+              + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+      };
     }
   }
 }

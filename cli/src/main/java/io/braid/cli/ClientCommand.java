@@ -33,7 +33,7 @@ abstract class ClientCommand extends BaseCommand {
   /** {@code value} of {@code option}, checked to be a connection count from 1 to {@link #MAX_CONNECTIONS}. */
   static int connectionCount(String option, int value) {
     if (value < 1 || value > MAX_CONNECTIONS) {
-      throw new CliException(option + " must be between 1 and " + MAX_CONNECTIONS + ", was " + value);
+      throw CliException.usage(option + " must be between 1 and " + MAX_CONNECTIONS + ", was " + value);
     }
     return value;
   }
@@ -59,7 +59,7 @@ abstract class ClientCommand extends BaseCommand {
   /** A swarm with a fresh Ed25519 identity; the caller closes it. */
   Swarm swarm() {
     if (timeoutSeconds < 1) {
-      throw new CliException("--timeout must be >= 1, was " + timeoutSeconds);
+      throw CliException.usage("--timeout must be >= 1, was " + timeoutSeconds);
     }
     ConnectionConfig config;
     try {
@@ -86,7 +86,14 @@ abstract class ClientCommand extends BaseCommand {
   /** Dials the target and returns the connections the swarm opened. */
   List<NetConn> dial(Swarm swarm) throws InterruptedException {
     swarm.addAddresses(peer(), target.withoutPeerId());
-    List<NetConn> conns = await(swarm.dialPeer(peer()), timeout(), "dialing " + target);
+    List<NetConn> conns;
+    try {
+      conns = await(swarm.dialPeer(peer()), timeout(), "dialing " + target);
+    } catch (CliException e) {
+      // A dial that failed or timed out is "unreachable" unless its causes say more (mismatch, limit).
+      int code = ExitCodes.of(e);
+      throw new CliException(code == ExitCodes.FAILED ? ExitCodes.UNREACHABLE : code, e.getMessage(), e.getCause());
+    }
     if (conns.isEmpty()) {
       throw new CliException("dialing " + target + " opened no connection");
     }

@@ -6,10 +6,12 @@ import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
 import io.braid.api.NetworkListener;
 import io.braid.api.PeerId;
+import io.braid.api.StreamHandler;
 import io.braid.core.Swarm;
 import io.braid.identity.Identity;
 import io.braid.protocols.Echo;
 import io.braid.protocols.Perf;
+import io.braid.transport.tcp.TcpTransport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,14 +21,24 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Serves ping, identify (built into the TCP transport), {@code /echo/1.0.0} and {@code /perf/1.0.0} until
- * interrupted. Prints {@code LISTEN <multiaddr>/p2p/<peer id>} once ready, then one line per connection
- * opened or closed with the count of connections to that peer.
+ * interrupted. Prints {@code LISTEN <multiaddr>/p2p/<peer id>} once ready (one line per local interface
+ * address when bound to a wildcard address), then one line per connection opened or closed with the count
+ * of connections to that peer; when stopped (interrupt, SIGINT, SIGTERM) it closes the swarm and prints
+ * what it served.
  */
 @Command(name = "listen", mixinStandardHelpOptions = true,
     description = "Serve ping, identify, echo and perf on TCP until interrupted.")
@@ -35,7 +47,8 @@ final class ListenCommand extends BaseCommand {
   int port;
 
   @Option(names = "--host", paramLabel = "IP", defaultValue = "127.0.0.1",
-      description = "IPv4 address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+      description = "IP address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 or :: for every interface,"
+          + " printed as one address per interface address).")
   String host;
 
   @Option(names = "--key", paramLabel = "FILE",
@@ -56,7 +69,7 @@ final class ListenCommand extends BaseCommand {
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
-      throw new CliException("--port must be between 0 and 65535, was " + port);
+      throw CliException.usage("--port must be between 0 and 65535, was " + port);
     }
     Identity identity = loadIdentity();
     ConnectionConfig config;
@@ -66,17 +79,24 @@ final class ListenCommand extends BaseCommand {
       throw new CliException(e.getMessage(), e);
     }
     Multiaddr address;
+    String family = host.contains(":") ? "ip6" : "ip4";
     try {
-      address = Multiaddr.fromString("/ip4/" + host + "/tcp/" + port);
+      address = Multiaddr.fromString("/" + family + "/" + host + "/tcp/" + port);
     } catch (IllegalArgumentException e) {
-      throw new CliException("--host '" + host + "' is not an IPv4 address: " + e.getMessage(), e);
+      throw CliException.usage("--host '" + host + "' is not an IP address: " + e.getMessage(), e);
     }
     PrintWriter out = out();
     Swarm swarm = Swarm.builder(identity).connectionConfig(config).build();
-    Thread hook = new Thread(swarm::close, "braid-listen-shutdown");
+    Stats stats = new Stats(System.nanoTime());
+    Thread hook = new Thread(() -> {
+      // SIGINT or SIGTERM: the JVM runs this while call() still waits. Ending like a normal stop (exit 0)
+      // with the summary, as the user asked for the listener to stop.
+      shutdown(swarm, stats, out);
+      Runtime.getRuntime().halt(0);
+    }, "braid-listen-shutdown");
     try {
-      swarm.setStreamHandler(Echo.PROTOCOL, Echo.server());
-      swarm.setStreamHandler(Perf.PROTOCOL, Perf.server(perfMaxDownload));
+      swarm.setStreamHandler(Echo.PROTOCOL, counted(Echo.server(), stats.echo));
+      swarm.setStreamHandler(Perf.PROTOCOL, counted(Perf.server(perfMaxDownload), stats.perf));
       // Counted here, from the events themselves, so each line's count matches the lines before it.
       Map<PeerId, Integer> perPeer = new HashMap<>();
       swarm.addListener(new NetworkListener() {
@@ -85,6 +105,8 @@ final class ListenCommand extends BaseCommand {
           int n;
           synchronized (perPeer) {
             n = perPeer.merge(c.remotePeer(), 1, Integer::sum);
+            stats.connections.incrementAndGet();
+            stats.peers.add(c.remotePeer());
           }
           log(out, "CONN open  " + c.remotePeer() + " " + c.remoteAddress() + " (" + n + " to this peer)");
         }
@@ -105,8 +127,12 @@ final class ListenCommand extends BaseCommand {
       });
       List<Multiaddr> bound = await(swarm.listen(address), Duration.ofSeconds(30), "listening on " + address);
       Runtime.getRuntime().addShutdownHook(hook);
-      Multiaddr full = bound.get(0).encapsulate("/p2p/" + identity.peerId());
-      log(out, "LISTEN " + full);
+      // A wildcard address (0.0.0.0, ::) is no address to dial: print one per local interface address.
+      for (Multiaddr b : bound) {
+        for (Multiaddr a : TcpTransport.interfaceAddresses(b)) {
+          log(out, "LISTEN " + a.encapsulate("/p2p/" + identity.peerId()));
+        }
+      }
       try {
         stop.await();
       } catch (InterruptedException e) {
@@ -114,14 +140,58 @@ final class ListenCommand extends BaseCommand {
       }
       return 0;
     } finally {
-      swarm.close();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException | IllegalArgumentException e) {
         // Already shutting down, or never added.
       }
+      shutdown(swarm, stats, out);
     }
   }
+
+  /** What the listener served, for the summary it prints when it stops. */
+  private static final class Stats {
+    final long startNanos;
+    final AtomicLong connections = new AtomicLong();
+    final Set<PeerId> peers = ConcurrentHashMap.newKeySet();
+    final AtomicLong echo = new AtomicLong();
+    final AtomicLong perf = new AtomicLong();
+    final AtomicBoolean done = new AtomicBoolean();
+
+    Stats(long startNanos) {
+      this.startNanos = startNanos;
+    }
+  }
+
+  private static StreamHandler counted(StreamHandler handler, AtomicLong count) {
+    return stream -> {
+      count.incrementAndGet();
+      handler.handle(stream);
+    };
+  }
+
+  /** Closes the swarm (waiting at most {@link #CLOSE_WAIT}) and prints the summary; once, whoever calls first. */
+  private static void shutdown(Swarm swarm, Stats stats, PrintWriter out) {
+    if (!stats.done.compareAndSet(false, true)) {
+      return;
+    }
+    swarm.close();
+    try {
+      swarm.closeFuture().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Shutting down anyway; the summary says what was served.
+    }
+    double seconds = (System.nanoTime() - stats.startNanos) / 1e9;
+    log(out, "--- braid listen statistics ---");
+    log(out, String.format(Locale.ROOT, "%d connections from %d peers, %d streams served (echo %d, perf %d), up %.1f s",
+        stats.connections.get(), stats.peers.size(), stats.echo.get() + stats.perf.get(), stats.echo.get(),
+        stats.perf.get(), seconds));
+  }
+
+  /** How long stopping waits for the swarm to close its connections. */
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
   private static void log(PrintWriter out, String line) {
     synchronized (out) {

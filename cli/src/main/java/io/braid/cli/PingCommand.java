@@ -5,15 +5,23 @@ import io.braid.core.Swarm;
 import io.braid.transport.tcp.IdentifyResult;
 import io.braid.transport.tcp.TcpTransport;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Pings a peer over {@code /ipfs/ping/1.0.0}, round-robin over the connections, after an identify. */
+/**
+ * Pings a peer over {@code /ipfs/ping/1.0.0}, round-robin over the connections, after an identify, and ends
+ * like ping(8): {@code --- <peer> ping statistics ---}, the counts and loss, {@code rtt min/avg/max/mdev}
+ * and the nearest-rank {@code p50/p99} ({@link RttStats}); also when interrupted (Ctrl-C). A ping that fails
+ * counts as lost; the command exits 0 only when every ping was answered.
+ */
 @Command(name = "ping", mixinStandardHelpOptions = true, description = "Ping a peer (and identify it).")
 final class PingCommand extends ClientCommand {
   @Option(names = "--count", paramLabel = "N", defaultValue = "3", description = "Pings to send (default: ${DEFAULT-VALUE}).")
@@ -31,45 +39,121 @@ final class PingCommand extends ClientCommand {
   @Override
   public Integer call() throws Exception {
     if (count < 1 || count > 100_000) {
-      throw new CliException("--count must be between 1 and 100000, was " + count);
+      throw CliException.usage("--count must be between 1 and 100000, was " + count);
     }
-    try (Swarm swarm = swarm()) {
+    Swarm swarm = swarm();
+    Run run = new Run();
+    // Ctrl-C (SIGINT) or SIGTERM mid-run: print the statistics so far, as ping(8) does, and end with the
+    // exit code the run has earned so far.
+    Thread hook = new Thread(() -> {
+      int code = finish(run);
+      closeQuietly(swarm);
+      Runtime.getRuntime().halt(code);
+    }, "braid-ping-shutdown");
+    try (swarm) {
       List<NetConn> conns = dial(swarm);
       IdentifyResult id = await(TcpTransport.identify(conns.get(0)), timeout(), "identify");
+      run.agent = id.agentVersion();
+      run.connections = conns.size();
       if (!json) {
         out().printf("PEER %s agent=%s connections=%d%n", peer(), id.agentVersion(), conns.size());
+        out().flush();
       }
-      List<Double> rtts = new ArrayList<>();
+      Runtime.getRuntime().addShutdownHook(hook);
       for (int i = 0; i < count; i++) {
         NetConn c = conns.get(i % conns.size());
-        Duration rtt = await(TcpTransport.ping(c), timeout(), "ping " + (i + 1));
+        run.transmitted.incrementAndGet();
+        Duration rtt;
+        try {
+          rtt = await(TcpTransport.ping(c), timeout(), "ping " + (i + 1));
+        } catch (CliException e) {
+          // Lost, as ping(8) counts a reply that never came; the statistics say how many.
+          run.lastError = e.getMessage();
+          if (!json) {
+            out().printf(Locale.ROOT, "PING %s seq=%d conn=%s failed: %s%n", peer(), i + 1, c.id(), e.getMessage());
+            out().flush();
+          }
+          continue;
+        }
         double ms = rtt.toNanos() / 1e6;
-        rtts.add(ms);
+        run.rtts.add(ms);
         if (!json) {
           out().printf(Locale.ROOT, "PING %s seq=%d conn=%s time=%.3f ms%n", peer(), i + 1, c.id(), ms);
           out().flush();
         }
       }
-      double min = rtts.stream().mapToDouble(d -> d).min().orElse(0);
-      double max = rtts.stream().mapToDouble(d -> d).max().orElse(0);
-      double avg = rtts.stream().mapToDouble(d -> d).average().orElse(0);
-      if (json) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Already shutting down: the hook prints the statistics.
+        Thread.currentThread().join();
+      }
+      int code = finish(run);
+      if (code != 0) {
+        throw new CliException(run.transmitted.get() - run.rtts.size() + " of " + run.transmitted.get()
+            + " pings lost; last: " + run.lastError);
+      }
+      return 0;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        // Shutting down, or removed already.
+      }
+    }
+  }
+
+  /** The state of a run that both the command and its shutdown hook read. */
+  private static final class Run {
+    final long startNanos = System.nanoTime();
+    final AtomicInteger transmitted = new AtomicInteger();
+    final List<Double> rtts = new CopyOnWriteArrayList<>();
+    final AtomicBoolean finished = new AtomicBoolean();
+    volatile String agent = "";
+    volatile int connections;
+    volatile String lastError = "";
+  }
+
+  /**
+   * Prints the statistics (or the JSON object) once, whoever gets here first.
+   *
+   * @return 0 when every ping sent was answered, else {@link ExitCodes#FAILED}
+   */
+  private int finish(Run run) {
+    List<Double> rtts = List.copyOf(run.rtts);
+    int sent = run.transmitted.get();
+    int code = sent > 0 && rtts.size() == sent ? 0 : ExitCodes.FAILED;
+    if (!run.finished.compareAndSet(false, true)) {
+      return code;
+    }
+    RttStats stats = RttStats.of(sent, rtts, (System.nanoTime() - run.startNanos) / 1e6);
+    if (json) {
+      if (code == 0) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("command", "ping");
         o.put("ok", true);
         o.put("peer", peer().toString());
-        o.put("agent", id.agentVersion());
-        o.put("connections", conns.size());
+        o.put("agent", run.agent);
+        o.put("connections", run.connections);
         o.put("count", count);
         o.put("rtt_ms", rtts);
-        o.put("min_ms", min);
-        o.put("avg_ms", avg);
-        o.put("max_ms", max);
+        o.putAll(stats.json());
         printJson(o);
-      } else {
-        out().printf(Locale.ROOT, "%d pings, rtt min/avg/max = %.3f/%.3f/%.3f ms%n", count, min, avg, max);
       }
-      return 0;
+    } else {
+      out().println("--- " + peer() + " ping statistics ---");
+      stats.lines().forEach(out()::println);
+      out().flush();
+    }
+    return code;
+  }
+
+  private static void closeQuietly(Swarm swarm) {
+    swarm.close();
+    try {
+      swarm.closeFuture().get(ListenCommand.CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // Exiting anyway.
     }
   }
 }

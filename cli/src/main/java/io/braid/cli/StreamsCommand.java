@@ -20,7 +20,7 @@ abstract class StreamsCommand extends BalancedClientCommand {
 
   void checkStreams() {
     if (streams < 1 || streams > 4096) {
-      throw new CliException("--streams must be between 1 and 4096, was " + streams);
+      throw CliException.usage("--streams must be between 1 and 4096, was " + streams);
     }
   }
 

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -99,10 +100,28 @@ class BraidCliTest {
     }
 
     @Test
-    void textOutputOfPingEndsWithASummary() {
-      CliRun run = CliRun.of("ping", listener.address, "--count", "2");
+    void textOutputOfPingEndsWithPingsStatistics() {
+      CliRun run = CliRun.of("ping", listener.address, "--count", "3");
       assertEquals(0, run.exitCode(), run.err());
-      assertTrue(run.out().contains("2 pings, rtt min/avg/max = "), run.out());
+      List<String> lines = run.out().lines().toList();
+      assertEquals(8, lines.size(), run.out());
+      String peer = listener.address.substring(listener.address.indexOf("/p2p/") + 5);
+      assertEquals("--- " + peer + " ping statistics ---", lines.get(4));
+      assertTrue(lines.get(5).matches("3 pings transmitted, 3 received, 0% loss, time \\d+ ms"), lines.get(5));
+      assertTrue(lines.get(6).matches("rtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms"), lines.get(6));
+      assertTrue(lines.get(7).matches("p50/p99 = [\\d.]+/[\\d.]+ ms"), lines.get(7));
+    }
+
+    @Test
+    void pingsJsonCarriesTheSameFigures() {
+      CliRun run = CliRun.of("ping", listener.address, "--count", "5", "--json");
+      assertEquals(0, run.exitCode(), run.err());
+      assertEquals("5", run.field("transmitted"));
+      assertEquals("5", run.field("received"));
+      assertEquals("0", run.field("loss_percent"));
+      for (String k : new String[] {"min_ms", "avg_ms", "max_ms", "mdev_ms", "p50_ms", "p99_ms", "time_ms"}) {
+        assertTrue(Double.parseDouble(run.field(k)) >= 0, k);
+      }
     }
   }
 
@@ -133,7 +152,7 @@ class BraidCliTest {
       }
       String peer = listener.address.substring(listener.address.indexOf("/p2p/"));
       CliRun run = CliRun.of("ping", "/ip4/127.0.0.1/tcp/" + port + peer, "--json", "--timeout", "10");
-      assertEquals(Braid.FAILED, run.exitCode());
+      assertEquals(ExitCodes.UNREACHABLE, run.exitCode());
       assertEquals(1, run.err().lines().count(), run.err());
       assertTrue(run.err().startsWith("braid ping: dialing "), run.err());
       assertOneLineWithoutStackTrace(run);
@@ -148,7 +167,7 @@ class BraidCliTest {
       }
       String peer = listener.address.substring(listener.address.indexOf("/p2p/"));
       CliRun run = CliRun.of("ping", "/ip4/127.0.0.1/tcp/" + port + peer, "--verbose", "--timeout", "10");
-      assertEquals(Braid.FAILED, run.exitCode());
+      assertEquals(ExitCodes.UNREACHABLE, run.exitCode());
       assertTrue(run.err().contains("\tat "), run.err());
     }
 
@@ -182,9 +201,10 @@ class BraidCliTest {
     @Test
     void outOfRangeCountsAreRefused() {
       CliRun run = CliRun.of("echo", listener.address, "--bytes", "1", "--streams", "0");
-      assertEquals(Braid.FAILED, run.exitCode());
+      assertEquals(Braid.USAGE, run.exitCode());
       assertTrue(run.err().contains("--streams must be between 1 and 4096, was 0"), run.err());
       CliRun conns = CliRun.of("conns", listener.address, "--count", "0");
+      assertEquals(Braid.USAGE, conns.exitCode());
       assertTrue(conns.err().contains("--count must be between 1 and 1024, was 0"), conns.err());
     }
 

@@ -58,6 +58,12 @@ final class RunningListener implements AutoCloseable {
     }
   }
 
+  /** Every line printed so far, in order (waiting for none). */
+  synchronized List<String> lines() {
+    lines.drainTo(seen);
+    return List.copyOf(seen);
+  }
+
   @Override
   public void close() throws InterruptedException {
     thread.interrupt();

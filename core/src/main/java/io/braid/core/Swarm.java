@@ -140,8 +140,9 @@ public final class Swarm implements Network {
     }
     String balancerName = b.balancer != null ? StreamPlacer.nameOf(b.balancer) : config.loadBalancingStrategy();
     this.metrics = new GuardedMetrics(b.metrics, System::nanoTime);
-    this.transports = TransportSet.create(b.transportFactories, new TransportContext(identity, this::handlerFor,
-        config.connectionTimeout(), metrics));
+    // The router is only asked once listening, so after the constructor assigned placer.
+    this.transports = TransportSet.create(b.transportFactories, new TransportContext(identity,
+        new HandlerRouter(handlers, h -> placer.observeInbound(h)), config.connectionTimeout(), metrics));
     ScheduledExecutorService scheduler = b.scheduler != null ? b.scheduler : Lifecycle.newTimer();
     GuardedGater gater = new GuardedGater(b.gater);
     this.slots = new SlotPool(config);
@@ -304,12 +305,6 @@ public final class Swarm implements Network {
   public void removeStreamHandler(String protocol) {
     Objects.requireNonNull(protocol, "protocol");
     handlers.remove(protocol);
-  }
-
-  /** The router the transports ask: the registered handler, its inbound streams reported to the metrics. */
-  private Optional<StreamHandler> handlerFor(String protocol) {
-    // Only called once listening, so after the constructor assigned placer.
-    return Optional.ofNullable(handlers.get(protocol)).map(placer::observeInbound);
   }
 
   // ---- events and lifecycle
@@ -485,6 +480,23 @@ public final class Swarm implements Network {
      */
     public Swarm build() {
       return new Swarm(this);
+    }
+  }
+
+  /**
+   * The router transports ask: the registered handlers (each wrapped by {@code observe}, which reports its
+   * inbound streams to the metrics), and their protocol ids for identify to announce.
+   */
+  private record HandlerRouter(Map<String, StreamHandler> handlers,
+      java.util.function.UnaryOperator<StreamHandler> observe) implements io.braid.api.StreamRouter {
+    @Override
+    public Optional<StreamHandler> handlerFor(String protocol) {
+      return Optional.ofNullable(handlers.get(protocol)).map(observe);
+    }
+
+    @Override
+    public java.util.Set<String> protocols() {
+      return java.util.Set.copyOf(handlers.keySet());
     }
   }
 }

@@ -73,8 +73,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Inbound streams</h2>
  * Protocols are looked up in the context's {@link StreamRouter} first, then among the transport's built-in
  * handlers, {@value Ping#PROTOCOL} and {@value Identify#PROTOCOL}: an application (or the swarm) may serve
- * either itself, and the built-ins answer when it does not. Identify announces only the built-in protocols
- * (a {@link StreamRouter} cannot be enumerated) and the transport's current listen addresses.
+ * either itself, and the built-ins answer when it does not. Identify announces the built-in protocols and
+ * {@link StreamRouter#protocols()} as they are at each identify, and {@link #dialableListenAddresses()}.
  *
  * <h2>Identify</h2>
  * By default ({@link Builder#identifyOnConnect(boolean)}) every new connection, outbound and inbound, runs
@@ -130,8 +130,8 @@ public final class TcpTransport implements Transport {
     Map<String, StreamHandler> builtIns = serveIdentify
         ? Map.of(
             Ping.PROTOCOL, Ping.responder(),
-            Identify.PROTOCOL, Identify.responder(context.identity(), this::listenAddresses,
-                List.of(Identify.PROTOCOL, Ping.PROTOCOL)))
+            Identify.PROTOCOL, Identify.responder(context.identity(), this::dialableListenAddresses,
+                () -> announcedProtocols(context.streamRouter())))
         : Map.of(Ping.PROTOCOL, Ping.responder());
     StreamRouter user = context.streamRouter();
     StreamRouter router = protocol -> user.handlerFor(protocol).or(() -> Optional.ofNullable(builtIns.get(protocol)));
@@ -288,7 +288,7 @@ public final class TcpTransport implements Transport {
             f.cause()));
         return;
       }
-      Listener listener = new Listener(binding.channel());
+      Listener listener = new Listener(binding.channel(), socket);
       listeners.add(listener);
       if (closed.get()) {
         listener.close();
@@ -383,6 +383,36 @@ public final class TcpTransport implements Transport {
     return listeners.stream().flatMap(l -> l.addresses().stream()).toList();
   }
 
+  /**
+   * The addresses of every open listener as a peer can dial them: a listener on a wildcard address
+   * ({@code 0.0.0.0} or {@code ::}) appears once per address of the local interfaces that are up and of its
+   * family ({@code 127.0.0.1} included; IPv6 link-local addresses, which need a zone, left out). This is
+   * what identify announces.
+   */
+  public List<Multiaddr> dialableListenAddresses() {
+    return listenAddresses().stream().flatMap(a -> interfaceAddresses(a).stream()).distinct().toList();
+  }
+
+  /**
+   * {@code address} as a peer can dial it: for a wildcard host ({@code /ip4/0.0.0.0/...} or
+   * {@code /ip6/::/...}) one address per local interface address of that family, the components after the
+   * host (port, {@code /p2p/...}) kept; any other address alone. Reads {@link java.net.NetworkInterface}
+   * at each call.
+   */
+  public static List<Multiaddr> interfaceAddresses(Multiaddr address) {
+    return Addresses.expandWildcard(address, Addresses.interfaceAddresses());
+  }
+
+  /** The built-in protocols this transport answers, and every protocol {@code router} serves now. */
+  private List<String> announcedProtocols(StreamRouter router) {
+    java.util.Set<String> all = new java.util.TreeSet<>(router.protocols());
+    all.add(Ping.PROTOCOL);
+    if (serveIdentify) {
+      all.add(Identify.PROTOCOL);
+    }
+    return List.copyOf(all);
+  }
+
   /** The connections of this transport that are open or closing. A snapshot. */
   public List<NetConn> connections() {
     return List.copyOf(connections);
@@ -458,9 +488,14 @@ public final class TcpTransport implements Transport {
     private final List<Multiaddr> addresses;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
-    Listener(Channel channel) {
+    Listener(Channel channel, InetSocketAddress requested) {
       this.channel = channel;
-      this.addresses = List.of(Addresses.toMultiaddr(channel.localAddress()));
+      InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+      // A dual-stack socket bound to 0.0.0.0 may report "::": keep the family that was asked for.
+      InetSocketAddress shown = bound.getAddress().isAnyLocalAddress() && requested.getAddress().isAnyLocalAddress()
+          ? new InetSocketAddress(requested.getAddress(), bound.getPort())
+          : bound;
+      this.addresses = List.of(Addresses.toMultiaddr(shown));
       channel.closeFuture().addListener(f -> {
         listeners.remove(this);
         closeFuture.complete(null);

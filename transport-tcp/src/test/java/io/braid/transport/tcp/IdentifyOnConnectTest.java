@@ -240,4 +240,40 @@ class IdentifyOnConnectTest {
     await(TcpTransport.identify(conn));
     assertTrue(atServer.askedOn.isDone());
   }
+
+  @Test
+  void identifyAnnouncesTheRoutersProtocolsAsTheyAreAtEachIdentify() {
+    serverRouter.register("/echo/1.0.0", stream -> stream.close());
+    TcpTransport server = server(b -> b);
+    TransportListener l = await(server.listen(LOOPBACK, new RecordingInboundHandler()));
+    TcpTransport client = client(b -> b);
+
+    IdentifyResult first = await(TcpTransport.identify(await(client.dial(l.addresses().get(0),
+        serverIdentity.peerId()))));
+    assertTrue(first.protocols().containsAll(List.of("/echo/1.0.0", Identify.PROTOCOL, "/ipfs/ping/1.0.0")),
+        first.protocols().toString());
+    assertFalse(first.protocols().contains("/perf/1.0.0"), first.protocols().toString());
+
+    serverRouter.register("/perf/1.0.0", stream -> stream.close());
+    IdentifyResult second = await(TcpTransport.identify(await(client.dial(l.addresses().get(0),
+        serverIdentity.peerId()))));
+    assertTrue(second.protocols().containsAll(List.of("/echo/1.0.0", "/perf/1.0.0")), second.protocols().toString());
+  }
+
+  @Test
+  void aWildcardListenerAnnouncesOneDialableAddressPerInterfaceAddress() {
+    TcpTransport server = server(b -> b);
+    TransportListener l = await(server.listen(Multiaddr.fromString("/ip4/0.0.0.0/tcp/0"),
+        new RecordingInboundHandler()));
+    String port = l.addresses().get(0).valueOf("tcp").orElseThrow();
+    List<String> dialable = server.dialableListenAddresses().stream().map(Multiaddr::toString).toList();
+    assertTrue(dialable.contains("/ip4/127.0.0.1/tcp/" + port), dialable.toString());
+    assertTrue(dialable.stream().noneMatch(a -> a.startsWith("/ip4/0.0.0.0/")), dialable.toString());
+
+    NetConn conn = await(client(b -> b).dial(Multiaddr.fromString("/ip4/127.0.0.1/tcp/" + port),
+        serverIdentity.peerId()));
+    List<String> announced = await(TcpTransport.identify(conn)).listenAddrs().stream()
+        .map(Multiaddr::toString).toList();
+    assertEquals(dialable, announced);
+  }
 }

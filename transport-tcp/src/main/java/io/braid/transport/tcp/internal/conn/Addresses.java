@@ -5,8 +5,12 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -84,5 +88,59 @@ public final class Addresses {
       return Multiaddr.fromString("/ip6/" + host + "/tcp/" + s.getPort());
     }
     return Multiaddr.fromString("/ip4/" + a.getHostAddress() + "/tcp/" + s.getPort());
+  }
+
+  /**
+   * {@code address} with a wildcard host ({@code 0.0.0.0} or {@code ::}) replaced by each of {@code local}
+   * of the same family, in order; any other address as it is. IPv6 link-local addresses are left out: a
+   * multiaddr without its zone cannot be dialed. Components after the port (e.g. {@code /p2p/...}) are kept.
+   */
+  public static List<Multiaddr> expandWildcard(Multiaddr address, List<InetAddress> local) {
+    List<Multiaddr.Component> parts = address.components();
+    if (parts.isEmpty()) {
+      return List.of(address);
+    }
+    Multiaddr.Component host = parts.get(0);
+    boolean any4 = host.name().equals("ip4") && host.valueString().equals("0.0.0.0");
+    boolean any6 = host.name().equals("ip6") && isAny6(host.valueString());
+    if (!any4 && !any6) {
+      return List.of(address);
+    }
+    StringBuilder rest = new StringBuilder();
+    parts.subList(1, parts.size()).forEach(rest::append);
+    List<Multiaddr> out = new ArrayList<>();
+    for (InetAddress a : local) {
+      if (any4 && a instanceof Inet4Address) {
+        out.add(Multiaddr.fromString("/ip4/" + a.getHostAddress() + rest));
+      } else if (any6 && a instanceof Inet6Address && !a.isLinkLocalAddress()) {
+        String h = a.getHostAddress();
+        int zone = h.indexOf('%');
+        out.add(Multiaddr.fromString("/ip6/" + (zone >= 0 ? h.substring(0, zone) : h) + rest));
+      }
+    }
+    return out.isEmpty() ? List.of(address) : List.copyOf(out);
+  }
+
+  private static boolean isAny6(String host) {
+    try {
+      return InetAddress.getByName(host).isAnyLocalAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** The addresses of every network interface that is up, loopback included; empty if they cannot be read. */
+  public static List<InetAddress> interfaceAddresses() {
+    List<InetAddress> out = new ArrayList<>();
+    try {
+      for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (ni.isUp()) {
+          out.addAll(Collections.list(ni.getInetAddresses()));
+        }
+      }
+    } catch (SocketException e) {
+      return List.of();
+    }
+    return out;
   }
 }

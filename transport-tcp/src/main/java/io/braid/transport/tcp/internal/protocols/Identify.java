@@ -16,6 +16,7 @@ import io.braid.transport.tcp.internal.protocols.proto.IdentifyProtos;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +51,17 @@ public final class Identify {
   public static StreamHandler responder(HostIdentity identity, Supplier<List<Multiaddr>> listenAddrs,
       List<String> protocols) {
     List<String> announced = List.copyOf(protocols);
+    return responder(identity, listenAddrs, () -> announced);
+  }
+
+  /**
+   * The responder, asking {@code protocols} at each identify: a handler registered later is announced
+   * on later identifies.
+   */
+  public static StreamHandler responder(HostIdentity identity, Supplier<List<Multiaddr>> listenAddrs,
+      Supplier<? extends Collection<String>> protocols) {
     return stream -> {
+      Collection<String> announced = protocols.get();
       IdentifyProtos.Identify.Builder msg = IdentifyProtos.Identify.newBuilder()
           .setProtocolVersion(PROTOCOL_VERSION)
           .setAgentVersion(AGENT_VERSION)
