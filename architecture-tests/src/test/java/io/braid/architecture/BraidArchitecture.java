@@ -78,6 +78,8 @@ public final class BraidArchitecture {
   static final String BENCHMARKS = "io.braid.benchmarks..";
   static final String PROTOCOLS = "io.braid.protocols..";
   static final String CLI = "io.braid.cli..";
+  static final String METRICS_MICROMETER = "io.braid.metrics.micrometer..";
+  static final String MICROMETER = "io.micrometer..";
   static final String NETTY = "io.netty..";
 
   /**
@@ -102,7 +104,8 @@ public final class BraidArchitecture {
           "io.braid.testkit",
           "io.braid.benchmarks",
           "io.braid.protocols",
-          "io.braid.cli");
+          "io.braid.cli",
+          "io.braid.metrics.micrometer");
 
   /** Families whose members are separate modules, one level below the family name. */
   private static final Set<String> MODULE_FAMILIES = Set.of("balancer", "transport");
@@ -247,6 +250,21 @@ public final class BraidArchitecture {
    * {@code protocols} (perf, echo) depends on the api and the JDK alone: the protocols run over any
    * {@link io.braid.api.NetStream}, whoever made it, and log nothing.
    */
+  /**
+   * {@code metrics-micrometer} adapts the api's {@code NetworkMetrics} port to Micrometer: it sees the api,
+   * the JDK and Micrometer, never core or a transport, so any {@code Network} implementation can use it.
+   */
+  public static final ArchRule METRICS_MICROMETER_DEPENDS_ON_API_JDK_AND_MICROMETER_ONLY =
+      classes()
+          .that()
+          .resideInAPackage(METRICS_MICROMETER)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(METRICS_MICROMETER, API, JDK, MICROMETER)
+          .because("the metrics adapter implements the api's NetworkMetrics port; it must not reach into core")
+          // May be empty: see the note on allowEmptyShould above.
+          .allowEmptyShould(true);
+
   public static final ArchRule PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY =
       classes()
           .that()

@@ -4,6 +4,7 @@ import static io.braid.architecture.BraidArchitecture.API_DEPENDS_ON_THE_JDK_ALO
 import static io.braid.architecture.BraidArchitecture.CLI_NEVER_NAMES_THE_TESTKIT;
 import static io.braid.architecture.BraidArchitecture.NOTHING_DEPENDS_ON_THE_CLI;
 import static io.braid.architecture.BraidArchitecture.PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY;
+import static io.braid.architecture.BraidArchitecture.METRICS_MICROMETER_DEPENDS_ON_API_JDK_AND_MICROMETER_ONLY;
 import static io.braid.architecture.BraidArchitecture.BALANCER_SPI_DEPENDS_ON_API_JDK_AND_SLF4J_ONLY;
 import static io.braid.architecture.BraidArchitecture.CORE_COLLABORATORS_NEVER_REACH_BACK_INTO_THE_FACADE;
 import static io.braid.architecture.BraidArchitecture.CORE_DEPENDS_ON_API_SPI_JDK_AND_SLF4J_ONLY;
@@ -77,6 +78,8 @@ import io.braid.transport.tcp.planted.PlantedTcpTransport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import io.braid.metrics.micrometer.planted.MetricsUseApiAndMicrometer;
+import io.braid.metrics.micrometer.planted.MetricsUseCore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -149,6 +152,22 @@ class PlantedViolationsTest {
     @Test
     void protocolsUsingTheApiAndTheJdkPass() {
       assertPasses(PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY, ProtocolsUseApiAndJdk.class);
+    }
+  }
+
+  @Nested
+  @DisplayName("the Micrometer adapter sees the api and Micrometer only")
+  class MetricsMicrometer {
+    @Test
+    void theAdapterReachingIntoCoreFails() {
+      assertMentions(
+          violationMessage(METRICS_MICROMETER_DEPENDS_ON_API_JDK_AND_MICROMETER_ONLY, MetricsUseCore.class),
+          CoreUsesPortsAndSlf4j.class.getName());
+    }
+
+    @Test
+    void theAdapterUsingTheApiAndMicrometerPasses() {
+      assertPasses(METRICS_MICROMETER_DEPENDS_ON_API_JDK_AND_MICROMETER_ONLY, MetricsUseApiAndMicrometer.class);
     }
   }
 

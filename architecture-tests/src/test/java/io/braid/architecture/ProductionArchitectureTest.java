@@ -122,6 +122,11 @@ class ProductionArchitectureTest {
   }
 
   @Test
+  void theMicrometerAdapterDependsOnTheApiAndMicrometerOnly() {
+    BraidArchitecture.METRICS_MICROMETER_DEPENDS_ON_API_JDK_AND_MICROMETER_ONLY.check(production);
+  }
+
+  @Test
   void protocolsDependOnTheApiAndTheJdkOnly() {
     BraidArchitecture.PROTOCOLS_DEPEND_ON_API_AND_JDK_ONLY.check(production);
   }

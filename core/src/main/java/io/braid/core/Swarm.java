@@ -142,7 +142,7 @@ public final class Swarm implements Network {
     this.metrics = new GuardedMetrics(b.metrics, System::nanoTime);
     // The router is only asked once listening, so after the constructor assigned placer.
     this.transports = TransportSet.create(b.transportFactories, new TransportContext(identity,
-        new HandlerRouter(handlers, h -> placer.observeInbound(h)), config.connectionTimeout(), metrics));
+        new HandlerRouter(handlers, this::observed), config.connectionTimeout(), metrics));
     ScheduledExecutorService scheduler = b.scheduler != null ? b.scheduler : Lifecycle.newTimer();
     GuardedGater gater = new GuardedGater(b.gater);
     this.slots = new SlotPool(config);
@@ -305,6 +305,11 @@ public final class Swarm implements Network {
   public void removeStreamHandler(String protocol) {
     Objects.requireNonNull(protocol, "protocol");
     handlers.remove(protocol);
+  }
+
+  /** {@code handler}, its inbound streams reported to the metrics (asked once listening, after placer is set). */
+  private StreamHandler observed(StreamHandler handler) {
+    return placer.observeInbound(handler);
   }
 
   // ---- events and lifecycle
