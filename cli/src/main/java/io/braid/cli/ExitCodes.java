@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,24 +32,23 @@ final class ExitCodes {
   /** A connection or stream limit refused the operation (here or at the peer). */
   static final int LIMIT_EXCEEDED = 6;
 
+  /**
+   * Failures with a code of their own, most specific first: a wrong peer or a limit explains a failed dial
+   * better than the dial failure that wraps it, wherever in the cause chain each one stands.
+   */
+  private static final List<Map.Entry<Class<? extends Throwable>, Integer>> BY_PRIORITY = List.of(
+      Map.entry(PeerIdMismatchException.class, PEER_ID_MISMATCH),
+      Map.entry(LimitExceededException.class, LIMIT_EXCEEDED),
+      Map.entry(ProtocolNegotiationException.class, PROTOCOL_NEGOTIATION));
+
   private ExitCodes() {}
 
   /** The exit code of a command that failed with {@code t}. */
   static int of(Throwable t) {
     List<Throwable> chain = chain(t);
-    for (Throwable c : chain) {
-      if (c instanceof PeerIdMismatchException) {
-        return PEER_ID_MISMATCH;
-      }
-    }
-    for (Throwable c : chain) {
-      if (c instanceof LimitExceededException) {
-        return LIMIT_EXCEEDED;
-      }
-    }
-    for (Throwable c : chain) {
-      if (c instanceof ProtocolNegotiationException) {
-        return PROTOCOL_NEGOTIATION;
+    for (Map.Entry<Class<? extends Throwable>, Integer> rule : BY_PRIORITY) {
+      if (chain.stream().anyMatch(rule.getKey()::isInstance)) {
+        return rule.getValue();
       }
     }
     for (Throwable c : chain) {
