@@ -60,13 +60,14 @@ final class PingCommand extends ClientCommand {
         out().flush();
       }
       Runtime.getRuntime().addShutdownHook(hook);
+      run.startNanos = System.nanoTime();
       for (int i = 0; i < count; i++) {
         NetConn c = conns.get(i % conns.size());
-        run.transmitted.incrementAndGet();
         Duration rtt;
         try {
           rtt = await(TcpTransport.ping(c), timeout(), "ping " + (i + 1));
         } catch (CliException e) {
+          run.transmitted.incrementAndGet();
           // Lost, as ping(8) counts a reply that never came; the statistics say how many.
           run.lastError = e.getMessage();
           if (!json) {
@@ -76,7 +77,11 @@ final class PingCommand extends ClientCommand {
           continue;
         }
         double ms = rtt.toNanos() / 1e6;
-        run.rtts.add(ms);
+        // Counted once answered (or lost): a ping in flight when Ctrl-C comes is not in the statistics.
+        synchronized (run) {
+          run.rtts.add(ms);
+          run.transmitted.incrementAndGet();
+        }
         if (!json) {
           out().printf(Locale.ROOT, "PING %s seq=%d conn=%s time=%.3f ms%n", peer(), i + 1, c.id(), ms);
           out().flush();
@@ -105,7 +110,7 @@ final class PingCommand extends ClientCommand {
 
   /** The state of a run that both the command and its shutdown hook read. */
   private static final class Run {
-    final long startNanos = System.nanoTime();
+    volatile long startNanos = System.nanoTime();
     final AtomicInteger transmitted = new AtomicInteger();
     final List<Double> rtts = new CopyOnWriteArrayList<>();
     final AtomicBoolean finished = new AtomicBoolean();
@@ -120,8 +125,12 @@ final class PingCommand extends ClientCommand {
    * @return 0 when every ping sent was answered, else {@link ExitCodes#FAILED}
    */
   private int finish(Run run) {
-    List<Double> rtts = List.copyOf(run.rtts);
-    int sent = run.transmitted.get();
+    List<Double> rtts;
+    int sent;
+    synchronized (run) {
+      rtts = List.copyOf(run.rtts);
+      sent = run.transmitted.get();
+    }
     int code = sent > 0 && rtts.size() == sent ? 0 : ExitCodes.FAILED;
     if (!run.finished.compareAndSet(false, true)) {
       return code;

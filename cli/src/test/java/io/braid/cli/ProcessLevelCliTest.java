@@ -112,6 +112,82 @@ class ProcessLevelCliTest {
         r.toString());
   }
 
+  @Test
+  void sigtermStopsListenCleanlyWithASummaryOfWhatItServed() throws Exception {
+    Live l = Live.start(braid("listen", "--port", "0"));
+    String line = l.await(s -> s.startsWith("LISTEN "));
+    String own = line.substring("LISTEN ".length()).trim();
+    Result ping = run("ping", own, "--count", "2", "--json");
+    assertEquals(0, ping.exit, ping.toString());
+    List<String> lines = l.terminate();
+    assertEquals(0, l.process.exitValue(), lines.toString());
+    int i = lines.indexOf("--- braid listen statistics ---");
+    assertTrue(i >= 0, lines.toString());
+    assertTrue(lines.get(i + 1).matches("1 connections from 1 peers, 0 streams served \\(echo 0, perf 0\\), up [\\d.]+ s"),
+        lines.toString());
+  }
+
+  @Test
+  void sigtermDuringALongPingPrintsTheStatisticsSoFar() throws Exception {
+    Live p = Live.start(braid("ping", address, "--count", "100000"));
+    p.await(s -> s.startsWith("PING ") && s.contains("seq=3 "));
+    List<String> lines = p.terminate();
+    assertEquals(0, p.process.exitValue(), lines.toString());
+    String peer = address.substring(address.indexOf("/p2p/") + 5);
+    int i = lines.indexOf("--- " + peer + " ping statistics ---");
+    assertTrue(i >= 0, lines.toString());
+    assertTrue(lines.get(i + 1).matches("\\d+ pings transmitted, \\d+ received, \\d+% loss, time \\d+ ms"),
+        lines.get(i + 1));
+    assertTrue(lines.get(i + 2).startsWith("rtt min/avg/max/mdev = "), lines.toString());
+    assertTrue(lines.get(i + 3).startsWith("p50/p99 = "), lines.toString());
+  }
+
+  /**
+   * A running process whose standard output and error go to a file: {@link Process#destroy()} closes the
+   * pipes to the process, so what it prints while stopping is only seen through a file.
+   */
+  private record Live(Process process, Path output) {
+    static Live start(ProcessBuilder pb) throws IOException {
+      Path out = java.nio.file.Files.createTempFile("braid-live", ".txt");
+      out.toFile().deleteOnExit();
+      return new Live(pb.redirectErrorStream(true).redirectOutput(out.toFile()).start(), out);
+    }
+
+    List<String> lines() throws IOException {
+      return java.nio.file.Files.readAllLines(output, StandardCharsets.UTF_8);
+    }
+
+    /** The first line matching {@code p}, waiting at most {@link #WAIT_SECONDS} (a bounded poll of the file). */
+    String await(java.util.function.Predicate<String> p) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+      while (System.nanoTime() < deadline) {
+        for (String s : lines()) {
+          if (p.test(s)) {
+            return s;
+          }
+        }
+        if (!process.isAlive()) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+      process.destroyForcibly();
+      return fail("no matching line in " + lines());
+    }
+
+    /** Sends SIGTERM and waits for the exit; returns every line printed. */
+    List<String> terminate() throws Exception {
+      process.destroy(); // SIGTERM runs the shutdown hooks, as Ctrl-C (SIGINT) does
+      if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        fail("did not stop on SIGTERM: " + lines());
+      }
+      List<String> lines = lines();
+      java.nio.file.Files.deleteIfExists(output);
+      return lines;
+    }
+  }
+
   private record Result(int exit, String out, String err) {}
 
   private static Result run(String... args) throws Exception {
