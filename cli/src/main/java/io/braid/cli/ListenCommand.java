@@ -184,8 +184,9 @@ final class ListenCommand extends BaseCommand {
       // Shutting down anyway; the summary says what was served.
     }
     double seconds = (System.nanoTime() - stats.startNanos) / 1e9;
-    log(out, "--- braid listen statistics ---");
-    log(out, String.format(Locale.ROOT, "%d connections from %d peers, %d streams served (echo %d, perf %d), up %.1f s",
+    // One write: a connection's close event, printed from another thread, cannot land between the two lines.
+    log(out, "--- braid listen statistics ---" + System.lineSeparator()
+        + String.format(Locale.ROOT, "%d connections from %d peers, %d streams served (echo %d, perf %d), up %.1f s",
         stats.connections.get(), stats.peers.size(), stats.echo.get() + stats.perf.get(), stats.echo.get(),
         stats.perf.get(), seconds));
   }

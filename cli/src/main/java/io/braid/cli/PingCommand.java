@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,24 +66,33 @@ final class PingCommand extends ClientCommand {
         try {
           rtt = await(TcpTransport.ping(c), timeout(), "ping " + (i + 1));
         } catch (CliException e) {
-          run.transmitted.incrementAndGet();
           // Lost, as ping(8) counts a reply that never came; the statistics say how many.
-          run.lastError = e.getMessage();
-          if (!json) {
-            out().printf(Locale.ROOT, "PING %s seq=%d conn=%s failed: %s%n", peer(), i + 1, c.id(), e.getMessage());
-            out().flush();
+          synchronized (run) {
+            if (run.finished) {
+              break; // the shutdown hook has printed the statistics: nothing may follow them
+            }
+            run.transmitted.incrementAndGet();
+            run.lastError = e.getMessage();
+            if (!json) {
+              out().printf(Locale.ROOT, "PING %s seq=%d conn=%s failed: %s%n", peer(), i + 1, c.id(), e.getMessage());
+              out().flush();
+            }
           }
           continue;
         }
         double ms = rtt.toNanos() / 1e6;
-        // Counted once answered (or lost): a ping in flight when Ctrl-C comes is not in the statistics.
+        // Counted and printed under the lock finish() holds: a ping in flight when Ctrl-C comes is neither
+        // in the statistics nor printed after them.
         synchronized (run) {
+          if (run.finished) {
+            break;
+          }
           run.rtts.add(ms);
           run.transmitted.incrementAndGet();
-        }
-        if (!json) {
-          out().printf(Locale.ROOT, "PING %s seq=%d conn=%s time=%.3f ms%n", peer(), i + 1, c.id(), ms);
-          out().flush();
+          if (!json) {
+            out().printf(Locale.ROOT, "PING %s seq=%d conn=%s time=%.3f ms%n", peer(), i + 1, c.id(), ms);
+            out().flush();
+          }
         }
       }
       try {
@@ -113,28 +121,33 @@ final class PingCommand extends ClientCommand {
     volatile long startNanos = System.nanoTime();
     final AtomicInteger transmitted = new AtomicInteger();
     final List<Double> rtts = new CopyOnWriteArrayList<>();
-    final AtomicBoolean finished = new AtomicBoolean();
+    /** Set, under the lock on this object, by whoever prints the statistics. */
+    boolean finished;
     volatile String agent = "";
     volatile int connections;
     volatile String lastError = "";
   }
 
   /**
-   * Prints the statistics (or the JSON object) once, whoever gets here first.
+   * Prints the statistics (or the JSON object) once, whoever gets here first; holds the lock on {@code run}
+   * while printing so that no PING line can come after the statistics.
    *
    * @return 0 when every ping sent was answered, else {@link ExitCodes#FAILED}
    */
   private int finish(Run run) {
-    List<Double> rtts;
-    int sent;
     synchronized (run) {
-      rtts = List.copyOf(run.rtts);
-      sent = run.transmitted.get();
-    }
-    int code = sent > 0 && rtts.size() == sent ? 0 : ExitCodes.FAILED;
-    if (!run.finished.compareAndSet(false, true)) {
+      List<Double> rtts = List.copyOf(run.rtts);
+      int sent = run.transmitted.get();
+      int code = sent > 0 && rtts.size() == sent ? 0 : ExitCodes.FAILED;
+      if (!run.finished) {
+        run.finished = true;
+        print(run, sent, rtts, code);
+      }
       return code;
     }
+  }
+
+  private void print(Run run, int sent, List<Double> rtts, int code) {
     RttStats stats = RttStats.of(sent, rtts, (System.nanoTime() - run.startNanos) / 1e6);
     if (json) {
       if (code == 0) {
@@ -154,7 +167,6 @@ final class PingCommand extends ClientCommand {
       stats.lines().forEach(out()::println);
       out().flush();
     }
-    return code;
   }
 
   private static void closeQuietly(Swarm swarm) {
