@@ -23,9 +23,8 @@ final class EchoCommand extends StreamsCommand {
     try (Swarm swarm = swarm()) {
       int conns = dial(swarm).size();
       List<NetStream> opened = openStreams(swarm, Echo.PROTOCOL);
-      long start = System.nanoTime();
-      runOnAll(opened, s -> Echo.client(s, bytes), "echo");
-      double seconds = (System.nanoTime() - start) / 1e9;
+      Run<?> run = runOnAll(opened, s -> Echo.client(s, bytes), "echo");
+      double seconds = run.seconds();
       long total = bytes * streams;
       double gbps = seconds > 0 ? total * 8 / seconds / 1e9 : 0;
       if (json) {
@@ -36,6 +35,7 @@ final class EchoCommand extends StreamsCommand {
         o.put("seconds", seconds);
         o.put("gbps", gbps);
         o.put("streams_per_connection", streamsPerConnection(opened));
+        putIntervals(o, run);
         printJson(o);
       } else {
         out().printf(Locale.ROOT, "ECHO %s verified on %d streams over %d connections (%s) in %.3f s, %.3f Gbit/s%n",

@@ -33,9 +33,9 @@ final class PerfCommand extends StreamsCommand {
     try (Swarm swarm = swarm()) {
       int conns = dial(swarm).size();
       List<NetStream> opened = openStreams(swarm, Perf.PROTOCOL);
-      List<PerfResult> results;
+      Run<PerfResult> run;
       try {
-        results = runOnAll(opened, s -> Perf.client(s, upload, download), "perf");
+        run = runOnAll(opened, s -> Perf.client(s, upload, download), "perf");
       } catch (CliException e) {
         if (Braid.unwrap(e.getCause()) instanceof StreamResetException) {
           throw new CliException(e.getMessage() + " (a listener refuses a download above its --perf-max-download)",
@@ -45,7 +45,7 @@ final class PerfCommand extends StreamsCommand {
       }
       long upNanos = 0;
       long downNanos = 0;
-      for (PerfResult r : results) {
+      for (PerfResult r : run.results()) {
         upNanos = Math.max(upNanos, r.uploadTime().toNanos());
         downNanos = Math.max(downNanos, r.downloadTime().toNanos());
       }
@@ -62,6 +62,7 @@ final class PerfCommand extends StreamsCommand {
         o.put("upload_gbps", upGbps);
         o.put("download_gbps", downGbps);
         o.put("streams_per_connection", streamsPerConnection(opened));
+        putIntervals(o, run);
         printJson(o);
       } else {
         out().printf(Locale.ROOT, "PERF %d streams over %d connections (%s)%n", streams, conns, balancer);

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
@@ -18,10 +21,23 @@ abstract class StreamsCommand extends BalancedClientCommand {
       description = "Streams to run at once, spread over the connections (default: ${DEFAULT-VALUE}).")
   int streams;
 
+  @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS", defaultValue = "0",
+      description = "Print the bytes moved each way every SECONDS, like iperf3 -i (0.1 to 3600; default: none)."
+          + " With --json they go into the object's \"intervals\" array instead.")
+  double intervalSeconds;
+
+  @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+      description = "Draw a live progress line (bytes, rate, streams done) on standard error: auto (when standard"
+          + " output is a terminal and --json is off), always or never (default: ${DEFAULT-VALUE}).")
+  String progress;
+
+  /** Checks {@code --streams}, {@code --interval} and {@code --progress} before anything is dialed. */
   void checkStreams() {
     if (streams < 1 || streams > 4096) {
       throw CliException.usage("--streams must be between 1 and 4096, was " + streams);
     }
+    intervalNanos();
+    showProgress();
   }
 
   /** Opens {@code --streams} streams for {@code protocol}; the swarm's balancer picks each one's connection. */
@@ -34,20 +50,80 @@ abstract class StreamsCommand extends BalancedClientCommand {
   }
 
   /**
-   * Starts {@code client} on every stream at once, shows progress, and waits for all of them (at most ten
-   * times {@code --timeout}).
-   *
-   * @return each stream's result, in the order of {@code opened}
+   * The outcome of {@link #runOnAll}: each stream's result in the order of the streams, the run's
+   * intervals (the {@code --interval} reports, or one interval for the whole run without it) and its
+   * wall time.
    */
-  <T> List<T> runOnAll(List<NetStream> opened, Function<NetStream, CompletableFuture<T>> client, String what)
+  record Run<T>(List<T> results, List<TransferReporter.Interval> intervals, double seconds) {}
+
+  /**
+   * Starts {@code client} on every stream at once, counting the bytes each way; prints an interval report
+   * every {@code --interval} seconds and draws the progress line (see {@link #showProgress()}) meanwhile,
+   * and waits for all streams (at most ten times {@code --timeout}).
+   */
+  <T> Run<T> runOnAll(List<NetStream> opened, Function<NetStream, CompletableFuture<T>> client, String what)
       throws InterruptedException {
-    List<CompletableFuture<T>> tasks = new ArrayList<>();
-    for (NetStream s : opened) {
-      tasks.add(client.apply(s));
+    long intervalNanos = intervalNanos();
+    TransferMeter meter = new TransferMeter();
+    AtomicInteger done = new AtomicInteger();
+    // Interval lines are printed only with --interval and without --json; --json gets them in its object.
+    TransferReporter reporter = new TransferReporter(what, meter, System::nanoTime,
+        json || intervalNanos == 0 ? null : out(), showProgress() ? err() : null, done::get, opened.size());
+    ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "braid-" + what + "-reports");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      if (intervalNanos > 0) {
+        ticks.scheduleAtFixedRate(reporter::interval, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+      }
+      if (showProgress()) {
+        ticks.scheduleAtFixedRate(reporter::progress, 0, TransferReporter.PROGRESS_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+      }
+      List<CompletableFuture<T>> tasks = new ArrayList<>();
+      for (NetStream s : opened) {
+        CompletableFuture<T> t = client.apply(meter.wrap(s));
+        t.whenComplete((v, e) -> done.incrementAndGet());
+        tasks.add(t);
+      }
+      await(CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)), timeout().multipliedBy(10), what);
+      ticks.shutdownNow();
+      List<TransferReporter.Interval> intervals = reporter.finish();
+      return new Run<>(tasks.stream().map(CompletableFuture::join).toList(), intervals, reporter.elapsedSeconds());
+    } finally {
+      ticks.shutdownNow();
+      reporter.finish(); // a failed run still erases its progress line before the error is printed
     }
-    progress(tasks, what);
-    await(CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)), timeout().multipliedBy(10), what);
-    return tasks.stream().map(CompletableFuture::join).toList();
+  }
+
+  /** {@code --interval} in nanoseconds, 0 when off; a usage error outside 0.1 to 3600 seconds. */
+  long intervalNanos() {
+    if (intervalSeconds == 0) {
+      return 0;
+    }
+    if (!(intervalSeconds >= 0.1 && intervalSeconds <= 3600)) {
+      throw CliException.usage("--interval must be between 0.1 and 3600 seconds (or 0 for none), was "
+          + intervalSeconds);
+    }
+    return Math.round(intervalSeconds * 1e9);
+  }
+
+  /** Whether the live progress line is drawn: {@code --progress}, where {@code auto} means a terminal without --json. */
+  boolean showProgress() {
+    return switch (progress) {
+      case "always" -> true;
+      case "never" -> false;
+      case "auto" -> !json && onTerminal();
+      default -> throw CliException.usage("--progress must be auto, always or never, was '" + progress + "'");
+    };
+  }
+
+  /** Adds {@code --interval}'s reports to a {@code --json} object, when it was given. */
+  void putIntervals(Map<String, Object> o, Run<?> run) {
+    if (intervalSeconds > 0) {
+      o.put("intervals", run.intervals().stream().map(TransferReporter.Interval::json).toList());
+    }
   }
 
   /** The start of the {@code --json} object both stream commands print: who, over what, how many streams. */
@@ -84,30 +160,6 @@ abstract class StreamsCommand extends BalancedClientCommand {
       return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return true;
-    }
-  }
-
-  /**
-   * Shows how many streams finished, as a bar on standard error, only when standard output is a terminal
-   * and {@code --json} is off.
-   */
-  <T> void progress(List<CompletableFuture<T>> tasks, String what) {
-    if (json || !onTerminal()) {
-      return;
-    }
-    AtomicInteger done = new AtomicInteger();
-    int total = tasks.size();
-    for (CompletableFuture<T> t : tasks) {
-      t.whenComplete((v, e) -> {
-        int n = done.incrementAndGet();
-        int width = 30;
-        int filled = n * width / total;
-        synchronized (this) {
-          err().print("\r" + what + " [" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + n + "/" + total
-              + " streams" + (n == total ? System.lineSeparator() : ""));
-          err().flush();
-        }
-      });
     }
   }
 }

@@ -83,6 +83,54 @@ class BraidCliTest {
     }
 
     @Test
+    void perfWithIntervalAndJsonReportsIntervalsThatAddUpToTheBytesMoved() {
+      CliRun run = CliRun.of("perf", listener.address, "--upload", "8MiB", "--download", "8MiB", "--streams", "2",
+          "--interval", "0.1", "--json");
+      assertEquals(0, run.exitCode(), run.err());
+      assertFalse(run.out().contains("INTERVAL"), "--json prints no text reports: " + run.out());
+      assertEquals("", run.err(), "no progress line with --json");
+      String intervals = run.field("intervals");
+      long sent = sumOf(intervals, "sent_bytes");
+      long received = sumOf(intervals, "received_bytes");
+      // Each perf stream sends its 8-byte download size before the upload (perf.md).
+      assertEquals((16L << 20) + 2 * 8, sent, intervals);
+      assertEquals(16L << 20, received, intervals);
+      assertTrue(intervals.matches("\\[\\{\"start\":0(\\.0+)?,.*"), intervals);
+    }
+
+    @Test
+    void echoWithIntervalPrintsIperfStyleLinesAndWithoutItNone() {
+      CliRun with = CliRun.of("echo", listener.address, "--bytes", "4MiB", "--streams", "2", "--interval", "0.1",
+          "--progress", "never");
+      assertEquals(0, with.exitCode(), with.err());
+      List<String> lines = with.out().lines().filter(l -> l.startsWith("INTERVAL")).toList();
+      assertFalse(lines.isEmpty(), with.out());
+      for (String l : lines) {
+        assertTrue(l.matches("INTERVAL +\\d+\\.\\d\\d-\\d+\\.\\d\\d +s  sent +\\S+ \\S+ +\\d+\\.\\d{3} Gbit/s"
+            + "  received +\\S+ \\S+ +\\d+\\.\\d{3} Gbit/s"), l);
+      }
+      assertTrue(with.out().lines().anyMatch(l -> l.startsWith("ECHO 8.00 MiB verified on 2 streams")), with.out());
+      assertEquals("", with.err());
+
+      CliRun without = CliRun.of("echo", listener.address, "--bytes", "1MiB", "--progress", "never");
+      assertEquals(0, without.exitCode(), without.err());
+      assertFalse(without.out().contains("INTERVAL"), without.out());
+      assertEquals("", without.err());
+      assertFalse(CliRun.of("echo", listener.address, "--bytes", "1", "--json").out().contains("intervals"));
+    }
+
+    @Test
+    void progressAlwaysDrawsALiveLineOnStandardErrorAndErasesIt() {
+      CliRun run = CliRun.of("perf", listener.address, "--upload", "4MiB", "--download", "4MiB", "--progress",
+          "always");
+      assertEquals(0, run.exitCode(), run.err());
+      // At least the first draw (at time 0) happens; the line is erased at the end, so stderr has no newline.
+      assertTrue(run.err().startsWith("\rperf ") && run.err().contains("streams done"), run.err());
+      assertFalse(run.err().contains("\n"), run.err());
+      assertTrue(run.out().startsWith("PERF 1 streams"), "stdout keeps only the results: " + run.out());
+    }
+
+    @Test
     void perfWithZeroBytesEachWaySucceeds() {
       CliRun run = CliRun.of("perf", listener.address, "--upload", "0", "--download", "0", "--json");
       assertEquals(0, run.exitCode(), run.err());
@@ -199,6 +247,21 @@ class BraidCliTest {
     }
 
     @Test
+    void badIntervalAndProgressValuesAreUsageErrorsBeforeAnythingIsDialed() {
+      // Port 1 is closed: had the command dialed, it would fail as unreachable, not as a usage error.
+      String closedPort = "/ip4/127.0.0.1/tcp/1" + listener.address.substring(listener.address.indexOf("/p2p/"));
+      for (String bad : new String[] {"0.05", "-1", "3601", "NaN"}) {
+        CliRun run = CliRun.of("perf", closedPort, "--upload", "1", "--download", "1", "--interval", bad);
+        assertEquals(Braid.USAGE, run.exitCode(), bad + ": " + run.err());
+        assertTrue(run.err().contains("--interval must be between 0.1 and 3600 seconds"), run.err());
+        assertOneLineWithoutStackTrace(run);
+      }
+      CliRun run = CliRun.of("echo", closedPort, "--bytes", "1", "--progress", "sometimes");
+      assertEquals(Braid.USAGE, run.exitCode(), run.err());
+      assertTrue(run.err().contains("--progress must be auto, always or never, was 'sometimes'"), run.err());
+    }
+
+    @Test
     void outOfRangeCountsAreRefused() {
       CliRun run = CliRun.of("echo", listener.address, "--bytes", "1", "--streams", "0");
       assertEquals(Braid.USAGE, run.exitCode());
@@ -285,5 +348,15 @@ class BraidCliTest {
       assertEquals(Braid.USAGE, run.exitCode());
       assertTrue(run.err().contains("ed25519") && run.err().contains("rsa"), run.err());
     }
+  }
+
+  /** The sum of every {@code "key":N} in a JSON text. */
+  private static long sumOf(String json, String key) {
+    long sum = 0;
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\":(\\d+)").matcher(json);
+    while (m.find()) {
+      sum += Long.parseLong(m.group(1));
+    }
+    return sum;
   }
 }
