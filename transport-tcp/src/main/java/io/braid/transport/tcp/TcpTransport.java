@@ -37,6 +37,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +105,7 @@ public final class TcpTransport implements Transport {
   private final TransportContext context;
   private final boolean identifyOnConnect;
   private final boolean serveIdentify;
+  private final InetAddress dialFrom;
   private final EventLoopGroup group;
   private final Class<? extends Channel> channelType;
   private final Class<? extends ServerChannel> serverChannelType;
@@ -122,6 +124,7 @@ public final class TcpTransport implements Transport {
     this.context = b.context;
     this.identifyOnConnect = b.identifyOnConnect;
     this.serveIdentify = b.serveIdentify;
+    this.dialFrom = b.dialFrom;
     boolean epoll = b.nativeTransport && epollAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(b.threads, io);
@@ -190,9 +193,18 @@ public final class TcpTransport implements Transport {
 
   private void connect(InetSocketAddress socket, Multiaddr remote, PeerId expectedPeer,
       CompletableFuture<NetConn> result) {
+    if (dialFrom != null && dialFrom.getClass() != socket.getAddress().getClass()) {
+      result.completeExceptionally(new TransportException("cannot dial " + remote + " from " + dialFrom.getHostAddress()
+          + " (dialFrom): the address families differ", null));
+      return;
+    }
     ChannelFuture connecting;
     try {
-      connecting = new Bootstrap()
+      Bootstrap bootstrap = new Bootstrap();
+      if (dialFrom != null) {
+        bootstrap.localAddress(new InetSocketAddress(dialFrom, 0));
+      }
+      connecting = bootstrap
           .group(group)
           .channel(channelType)
           .option(ChannelOption.TCP_NODELAY, true)
@@ -530,6 +542,7 @@ public final class TcpTransport implements Transport {
     private boolean identifyOnConnect = true;
     private boolean serveIdentify = true;
     private int threads;
+    private InetAddress dialFrom;
     private YamuxConfig yamuxConfig = YamuxConfig.defaults();
 
     private Builder(TransportContext context) {
@@ -558,6 +571,16 @@ public final class TcpTransport implements Transport {
      */
     Builder serveIdentify(boolean serve) {
       this.serveIdentify = serve;
+      return this;
+    }
+
+    /**
+     * The local address every outbound connection is bound to (the port is the system's choice), as a
+     * multi-homed node or a test playing several hosts on loopback needs; {@code null} (the default) lets
+     * the system choose. A dial to an address of the other family fails with a {@link TransportException}.
+     */
+    public Builder dialFrom(InetAddress source) {
+      this.dialFrom = source;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.braid.transport.tcp;
 
+import io.braid.api.TransportException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -306,6 +307,25 @@ class TcpTransportFeaturesTest {
     assertEquals(a, conn.remoteAddress());
     assertEquals(a, handler.awaitConnection(WAIT).localAddress());
     await(TcpTransport.ping(conn));
+  }
+
+  @Test
+  void dialFromBindsEveryOutboundConnectionToTheGivenLocalAddress() throws Exception {
+    TcpTransport server = server();
+    RecordingInboundHandler handler = new RecordingInboundHandler();
+    TransportListener l = listen(server, handler);
+    TcpTransport from3 = TcpTransport.builder(new TransportContext(clientIdentity, clientRouter, WAIT))
+        .threads(1).identifyOnConnect(false).dialFrom(java.net.InetAddress.getByName("127.0.0.3")).build();
+    transports.add(from3);
+
+    NetConn conn = await(from3.dial(l.addresses().get(0), serverIdentity.peerId()));
+
+    assertEquals("127.0.0.3", conn.localAddress().valueOf("ip4").orElseThrow());
+    assertEquals("127.0.0.3", handler.awaitConnection(WAIT).remoteAddress().valueOf("ip4").orElseThrow());
+    await(TcpTransport.ping(conn));
+    Throwable wrongFamily = awaitFailure(from3.dial(Multiaddr.fromString("/ip6/::1/tcp/1"), serverIdentity.peerId()));
+    assertInstanceOf(TransportException.class, wrongFamily);
+    assertTrue(wrongFamily.getMessage().contains("address families differ"), wrongFamily.getMessage());
   }
 
   @Test
