@@ -1,0 +1,345 @@
+package io.braid.benchmarks;
+
+import io.braid.api.Multiaddr;
+import io.braid.api.NetConn;
+import io.braid.api.NetStream;
+import io.braid.api.PeerId;
+import io.braid.api.TransportContext;
+import io.braid.identity.Identity;
+import io.braid.protocols.Echo;
+import io.braid.testkit.TestStreamRouter;
+import io.braid.transport.tcp.TcpTransport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The misbehaving clients of {@link Soak}: {@code clients} connections split evenly over five kinds, all from
+ * loopback addresses other than 127.0.0.1 (127.0.0.2 to 127.0.0.101), so that the well-behaved peer on
+ * 127.0.0.1 is a different host as far as the listener can tell.
+ *
+ * <ul>
+ *   <li>{@link Kind#IDLE}: connects and sends nothing;
+ *   <li>{@link Kind#GARBAGE}: sends 1 KiB of random bytes every 200 ms;
+ *   <li>{@link Kind#STALL}: proposes multistream-select and Noise, sends the first bytes of a Noise frame
+ *       and stalls mid-handshake;
+ *   <li>{@link Kind#STREAM_FLOOD}: a real peer (Noise + Yamux) that keeps opening echo streams and never
+ *       closes them, 64 opens in flight per connection;
+ *   <li>{@link Kind#NEVER_READ}: a real peer that opens 4 echo streams, writes 4 MiB to each and never reads
+ *       the echo.
+ * </ul>
+ *
+ * <p>A client whose connection the listener closes (or refuses) comes back 200 ms later, until {@link #stop()}.
+ * Raw clients run on one selector thread; the real peers on 20 {@link TcpTransport}s of one event loop each,
+ * each with its own identity and source address. Every loop ends at {@link #stop()}.
+ */
+final class SoakAttackers implements AutoCloseable {
+  enum Kind { IDLE, GARBAGE, STALL, STREAM_FLOOD, NEVER_READ }
+
+  /** What happened to one kind's clients. */
+  static final class Counts {
+    final AtomicLong connects = new AtomicLong();
+    final AtomicLong closedByListener = new AtomicLong();
+    final AtomicLong streamsOpened = new AtomicLong();
+    final AtomicLong streamsRefused = new AtomicLong();
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%,d connects, %,d closed or refused by the listener, %,d streams opened,"
+          + " %,d refused", connects.get(), closedByListener.get(), streamsOpened.get(), streamsRefused.get());
+    }
+  }
+
+  private static final long RECONNECT_NANOS = Duration.ofMillis(200).toNanos();
+  private static final int SOURCES = 100;
+  private static final int REAL_PEERS = 20;
+
+  private final InetSocketAddress target;
+  private final Multiaddr address;
+  private final PeerId listenerPeer;
+  private final Map<Kind, Counts> counts = new EnumMap<>(Kind.class);
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final Selector selector;
+  private final Thread rawThread;
+  private final List<TcpTransport> transports = new ArrayList<>();
+  private final ConcurrentLinkedQueue<Runnable> pendingRedials = new ConcurrentLinkedQueue<>();
+  private final Random random = new Random(42);
+
+  SoakAttackers(Multiaddr address, PeerId listenerPeer, int clients) throws IOException {
+    this.address = address;
+    this.listenerPeer = listenerPeer;
+    this.target = new InetSocketAddress(address.valueOf("ip4").orElseThrow(),
+        Integer.parseInt(address.valueOf("tcp").orElseThrow()));
+    for (Kind k : Kind.values()) {
+      counts.put(k, new Counts());
+    }
+    this.selector = Selector.open();
+    List<RawClient> raw = new ArrayList<>();
+    int perKind = clients / Kind.values().length;
+    int n = 0;
+    for (Kind k : List.of(Kind.IDLE, Kind.GARBAGE, Kind.STALL)) {
+      for (int i = 0; i < perKind; i++) {
+        raw.add(new RawClient(k, source(n++)));
+      }
+    }
+    for (int t = 0; t < REAL_PEERS; t++) {
+      transports.add(TcpTransport.builder(new TransportContext(Identity.generate(), new TestStreamRouter(),
+          Duration.ofSeconds(10))).threads(1).identifyOnConnect(false).dialFrom(source(n + t)).build());
+    }
+    this.rawThread = new Thread(() -> runRaw(raw), "soak-raw-attackers");
+    rawThread.setDaemon(true);
+    rawThread.start();
+    for (int i = 0; i < perKind; i++) {
+      realClient(Kind.STREAM_FLOOD, transports.get(i % REAL_PEERS));
+      realClient(Kind.NEVER_READ, transports.get((i + REAL_PEERS / 2) % REAL_PEERS));
+    }
+  }
+
+  Map<Kind, Counts> counts() {
+    return counts;
+  }
+
+  private static InetAddress source(int n) {
+    try {
+      return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (2 + n % SOURCES)});
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- raw clients: one selector thread
+
+  private final class RawClient {
+    final Kind kind;
+    final InetAddress from;
+    SocketChannel channel;
+    long nextActionNanos;
+
+    RawClient(Kind kind, InetAddress from) {
+      this.kind = kind;
+      this.from = from;
+    }
+
+    void connect() {
+      try {
+        channel = SocketChannel.open();
+        channel.configureBlocking(false);
+        channel.bind(new InetSocketAddress(from, 0));
+        channel.connect(target);
+        channel.register(selector, SelectionKey.OP_CONNECT, this);
+      } catch (IOException e) {
+        closedByListener();
+      }
+    }
+
+    void connected() throws IOException {
+      channel.finishConnect();
+      counts.get(kind).connects.incrementAndGet();
+      channel.keyFor(selector).interestOps(SelectionKey.OP_READ);
+      if (kind == Kind.STALL) {
+        // "/multistream/1.0.0\n" and "/noise\n", each behind its varint length, then 10 of a 32-byte frame.
+        ByteBuffer b = ByteBuffer.allocate(64);
+        line(b, "/multistream/1.0.0\n");
+        line(b, "/noise\n");
+        b.put((byte) 0).put((byte) 32).put(new byte[10]);
+        channel.write(b.flip());
+      }
+      nextActionNanos = System.nanoTime();
+    }
+
+    void tick(long now) throws IOException {
+      if (kind == Kind.GARBAGE && channel != null && channel.isConnected() && now >= nextActionNanos) {
+        byte[] junk = new byte[1024];
+        random.nextBytes(junk);
+        channel.write(ByteBuffer.wrap(junk));
+        nextActionNanos = now + RECONNECT_NANOS;
+      } else if (channel == null && now >= nextActionNanos) {
+        connect();
+      }
+    }
+
+    void closedByListener() {
+      counts.get(kind).closedByListener.incrementAndGet();
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException ignored) {
+          // closing
+        }
+      }
+      channel = null;
+      nextActionNanos = System.nanoTime() + RECONNECT_NANOS;
+    }
+  }
+
+  private static void line(ByteBuffer b, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
+    b.put((byte) bytes.length).put(bytes);
+  }
+
+  private void runRaw(List<RawClient> clients) {
+    clients.forEach(RawClient::connect);
+    ByteBuffer sink = ByteBuffer.allocate(64 * 1024);
+    try {
+      while (!stopped.get()) {
+        selector.select(50);
+        for (SelectionKey key : selector.selectedKeys()) {
+          RawClient c = (RawClient) key.attachment();
+          try {
+            if (key.isConnectable()) {
+              c.connected();
+            } else if (key.isReadable()) {
+              sink.clear();
+              if (c.channel.read(sink) < 0) {
+                c.closedByListener();
+              }
+            }
+          } catch (IOException e) {
+            c.closedByListener();
+          }
+        }
+        selector.selectedKeys().clear();
+        long now = System.nanoTime();
+        for (RawClient c : clients) {
+          try {
+            c.tick(now);
+          } catch (IOException e) {
+            c.closedByListener();
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!stopped.get()) {
+        System.err.println("soak: the raw attackers stopped: " + e);
+      }
+    } finally {
+      for (RawClient c : clients) {
+        if (c.channel != null) {
+          try {
+            c.channel.close();
+          } catch (IOException ignored) {
+            // closing
+          }
+        }
+      }
+    }
+  }
+
+  // ---- real peers: Noise + Yamux through TcpTransport
+
+  private void realClient(Kind kind, TcpTransport transport) {
+    if (stopped.get()) {
+      return;
+    }
+    Counts c = counts.get(kind);
+    transport.dial(address, listenerPeer).whenComplete((conn, e) -> {
+      if (e != null) {
+        c.closedByListener.incrementAndGet();
+        later(() -> realClient(kind, transport));
+        return;
+      }
+      c.connects.incrementAndGet();
+      conn.closeFuture().whenComplete((r, x) -> {
+        if (!stopped.get()) {
+          c.closedByListener.incrementAndGet();
+          later(() -> realClient(kind, transport));
+        }
+      });
+      if (kind == Kind.STREAM_FLOOD) {
+        for (int i = 0; i < 64; i++) {
+          flood(conn, c);
+        }
+      } else {
+        for (int i = 0; i < 4; i++) {
+          conn.newStream(Echo.PROTOCOL).whenComplete((s, x) -> {
+            if (x != null) {
+              c.streamsRefused.incrementAndGet();
+            } else {
+              c.streamsOpened.incrementAndGet();
+              s.write(ByteBuffer.allocate(4 << 20)); // never read: the echo fills the window and stops
+            }
+          });
+        }
+      }
+    });
+  }
+
+  /** Opens an echo stream, keeps it open, and opens the next once this one is settled. */
+  private void flood(NetConn conn, Counts c) {
+    if (stopped.get() || !conn.isOpen()) {
+      return;
+    }
+    CompletableFuture<NetStream> open = conn.newStream(Echo.PROTOCOL);
+    open.whenComplete((s, x) -> {
+      if (x != null) {
+        c.streamsRefused.incrementAndGet();
+        later(() -> flood(conn, c)); // refused: try again a little later, as a persistent attacker would
+      } else {
+        c.streamsOpened.incrementAndGet();
+        flood(conn, c);
+      }
+    });
+  }
+
+  /** Runs {@code r} about 200 ms from now on the timer thread (bounded by {@link #stop()}). */
+  private void later(Runnable r) {
+    if (!stopped.get()) {
+      pendingRedials.add(r);
+    }
+  }
+
+  /** Called by {@link Soak} every 200 ms: runs the redials due. */
+  void tick() {
+    for (int n = pendingRedials.size(); n > 0 && !stopped.get(); n--) {
+      Runnable r = pendingRedials.poll();
+      if (r == null) {
+        break;
+      }
+      r.run();
+    }
+  }
+
+  /** Stops every client and closes every socket; waits (bounded) for the transports to end. */
+  void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    selector.wakeup();
+    try {
+      rawThread.join(5_000);
+      selector.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException ignored) {
+      // closing
+    }
+    pendingRedials.clear();
+    for (TcpTransport t : transports) {
+      t.close();
+    }
+    for (TcpTransport t : transports) {
+      t.terminationFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
