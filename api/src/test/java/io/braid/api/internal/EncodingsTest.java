@@ -156,4 +156,22 @@ class EncodingsTest {
     ten[9] = 1;
     assertThrows(IllegalArgumentException.class, () -> Varint.read(ten, new int[] {0}));
   }
+
+  @Property(tries = 1000)
+  void arbitraryBytesAreAMinimalVarintThatReEncodesIdenticallyOrAnIllegalArgumentException(
+      @ForAll @Size(max = 12) byte[] data) {
+    int[] pos = {0};
+    long value;
+    try {
+      value = Varint.read(data, pos);
+    } catch (IllegalArgumentException e) {
+      assertEquals(0, pos[0], "a refused varint leaves the position where it was");
+      return;
+    }
+    assertTrue(pos[0] >= 1 && pos[0] <= 9, "consumed " + pos[0]);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    Varint.write(out, value);
+    assertArrayEquals(Arrays.copyOf(data, pos[0]), out.toByteArray(), "only the minimal encoding is accepted");
+    assertEquals(pos[0], Varint.size(value));
+  }
 }

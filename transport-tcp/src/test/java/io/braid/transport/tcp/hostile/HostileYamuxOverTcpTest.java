@@ -86,6 +86,11 @@ class HostileYamuxOverTcpTest {
       "data beyond the 256 KiB window,  000000010000000100040001",
       "window credit overflowing 2^32-1,0001000100000001ffffffff",
       "a SYN on the server's own parity,000100010000000200000000",
+      "a SYN on stream id 0,            000100010000000000000000",
+      "a second SYN for a live stream,  000100010000000100000000000100010000000100000000",
+      "a SYN reusing a finished id,     000100010000000300000000000100080000000300000000000100010000000300000000",
+      "a SYN with a smaller id than the last,000100010000000500000000000100010000000300000000",
+      "data beyond the window after a GoAway,000300000000000000000000000100010000000100000000000000000000000100040001",
   })
   void aHostileFrameClosesThatConnectionAndTheListenerKeepsServingOthers(String what, String frameHex)
       throws Exception {
@@ -109,6 +114,99 @@ class HostileYamuxOverTcpTest {
     assertTrue(inbound.violations().isEmpty(), inbound.violations().toString());
     long open = server.connections().stream().filter(NetConn::isOpen).count();
     assertTrue(open <= 1, "no hostile connection left on the server: " + server.connections());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aZeroLengthFrameFloodPastTheBoundClosesThatConnectionOnly() throws Exception {
+    Channel evil = upgradedClient();
+    NetConn admitted = inbound.awaitConnection(WAIT);
+    int bound = io.braid.transport.tcp.internal.yamux.YamuxConfig.defaults().maxEmptyFrames();
+    ByteBuf flood = Unpooled.buffer();
+    flood.writeBytes(HexFormat.of().parseHex("000100010000000100000000")); // SYN 1: a live stream
+    for (int i = 0; i <= bound; i++) {
+      flood.writeBytes(HexFormat.of().parseHex(i % 2 == 0 ? "000000000000000100000000" : "000100000000000100000000"));
+    }
+    evil.writeAndFlush(flood);
+    assertTrue(evil.closeFuture().await(WAIT.toMillis()), "the server closes the flooding connection");
+    admitted.closeFuture().handle((v, e) -> null).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertTrue(!admitted.isOpen());
+    NetConn good = goodClient.dial(address, serverIdentity.peerId()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertTrue(good.isOpen(), "the listener still serves an honest peer");
+    good.close();
+    good.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(List.of(), inbound.violations());
+  }
+
+  @org.junit.jupiter.api.Test
+  void inboundStreamsThatNeverNegotiateAreCappedAndFreedAtTheTimeout() throws Exception {
+    Duration shortTimeout = Duration.ofMillis(500);
+    Identity quickId = Identity.generate();
+    TcpTransport quick = TcpTransport.builder(new TransportContext(quickId, StreamRouter.refuseAll(), shortTimeout))
+        .identifyOnConnect(false).build();
+    try {
+      RecordingInboundHandler quickInbound = new RecordingInboundHandler();
+      Multiaddr quickAddress = quick.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"), quickInbound)
+          .get(WAIT.toSeconds(), TimeUnit.SECONDS).addresses().get(0);
+      Channel evil = upgradedClient(quickId, quickAddress, null);
+      NetConn conn = quickInbound.awaitConnection(WAIT);
+      int cap = io.braid.transport.tcp.internal.yamux.YamuxConfig.defaults().maxInboundStreams();
+      ByteBuf syns = Unpooled.buffer();
+      for (int i = 0; i < cap + 50; i++) { // SYNs only: no stream ever proposes a protocol
+        syns.writeBytes(HexFormat.of().parseHex(String.format("00010001%08x00000000", 2 * i + 1)));
+      }
+      evil.writeAndFlush(syns).sync();
+      int peak = 0;
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (conn.streamCount() > 0 || peak == 0) {
+        peak = Math.max(peak, conn.streamCount());
+        assertTrue(System.nanoTime() < deadline, "streams still held: " + conn.streamCount());
+        Thread.sleep(10);
+      }
+      assertTrue(peak > 0 && peak <= cap, "at most the inbound cap is held at once, saw " + peak);
+      assertTrue(conn.isOpen(), "silent streams cost the peer its streams, not the connection");
+      evil.close().sync();
+    } finally {
+      quick.close();
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aPeerThatNeverReadsOneStreamStallsOnlyThatStreamOverTcp() throws Exception {
+    io.braid.testkit.TestStreamRouter router = new io.braid.testkit.TestStreamRouter();
+    java.util.concurrent.CopyOnWriteArrayList<io.braid.api.NetStream> neverRead =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    router.register("/never-read/1.0.0", neverRead::add);
+    router.register("/echo/1.0.0", io.braid.testkit.Streams.echo());
+    Identity id = Identity.generate();
+    TcpTransport reader = TcpTransport.builder(new TransportContext(id, router, WAIT))
+        .identifyOnConnect(false).build();
+    try {
+      Multiaddr to = reader.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"), new RecordingInboundHandler())
+          .get(WAIT.toSeconds(), TimeUnit.SECONDS).addresses().get(0);
+      NetConn conn = goodClient.dial(to, id.peerId()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      io.braid.api.NetStream stalled = conn.newStream("/never-read/1.0.0").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      byte[] big = io.braid.testkit.Streams.randomBytes(4 << 20, 1);
+      CompletableFuture<Void> stalledWrite = io.braid.testkit.Streams.writeAll(stalled, big);
+      for (int round = 0; round < 3; round++) {
+        io.braid.api.NetStream echo = conn.newStream("/echo/1.0.0").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        byte[] payload = io.braid.testkit.Streams.randomBytes(1 << 20, 10 + round);
+        byte[] back = io.braid.testkit.Streams.exchange(echo, payload, 2 << 20).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(io.braid.testkit.Streams.sha256(payload), io.braid.testkit.Streams.sha256(back),
+            "round " + round + ": the echo stream carries every byte while the other stream is stuck");
+      }
+      assertTrue(!stalledWrite.isDone(), "4 MiB cannot pass a 256 KiB window nobody drains");
+      assertTrue(conn.isOpen());
+      neverRead.get(0).reset();
+      Throwable failure = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.ExecutionException.class, () -> stalledWrite.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .getCause();
+      assertTrue(io.braid.testkit.Streams.unwrap(failure) instanceof io.braid.api.StreamResetException,
+          failure.toString());
+      conn.close();
+      conn.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } finally {
+      reader.close();
+    }
   }
 
   @org.junit.jupiter.api.Test

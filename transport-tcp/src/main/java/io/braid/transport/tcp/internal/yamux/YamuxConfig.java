@@ -15,6 +15,17 @@ import java.util.Objects;
  *       left unanswered (go-yamux drops them the same way when its pong queue is full).</li>
  *   <li>{@code maxFrameSize} 16 MiB: the largest Data payload accepted for a stream we no longer know
  *       (its bytes are skipped); for live streams the receive window is the tighter bound.</li>
+ *   <li>{@code maxOutboundStreams} 1024: streams this side has open (or waiting to open) at once;
+ *       further opens fail with {@code LimitExceededException} (rust-yamux caps all streams at 512;
+ *       with {@code maxInboundStreams} the two bound every connection's stream table).</li>
+ *   <li>{@code maxEmptyFrames} 8192: frames in a row that carry no payload byte and change nothing
+ *       (zero-length Data or WindowUpdate without flags, frames for streams that are gone, repeated
+ *       GoAway, pings past the pong bound, ...). One more is a protocol error. A conforming peer sends
+ *       such frames only for streams it has not yet learnt are gone, far fewer than this in a row
+ *       (the HTTP/2 "empty frames" flood, CVE-2019-9518, is the model).</li>
+ *   <li>{@code maxPendingRefusals} 256: RSTs answering refused SYNs not yet written to the socket; past
+ *       it a refused SYN gets no answer (a peer that floods SYNs and never reads cannot grow our
+ *       outbound buffer).</li>
  * </ul>
  *
  * @param maxStreamWindow upper bound of the auto-tuned receive window, {@code >= 256 KiB}
@@ -31,7 +42,10 @@ public record YamuxConfig(
     long maxFrameSize,
     int maxSendFrame,
     Duration keepAliveInterval,
-    Duration keepAliveTimeout) {
+    Duration keepAliveTimeout,
+    int maxOutboundStreams,
+    int maxEmptyFrames,
+    int maxPendingRefusals) {
 
   /** 16 MiB, go-yamux's MaxStreamWindowSize. */
   public static final long DEFAULT_MAX_STREAM_WINDOW = 16L * 1024 * 1024;
@@ -52,6 +66,9 @@ public record YamuxConfig(
     requireAtLeast("maxPendingOpens", maxPendingOpens, 0);
     requireAtLeast("maxPendingPongs", maxPendingPongs, 1);
     requireAtLeast("maxSendFrame", maxSendFrame, 1);
+    requireAtLeast("maxOutboundStreams", maxOutboundStreams, 0);
+    requireAtLeast("maxEmptyFrames", maxEmptyFrames, 1);
+    requireAtLeast("maxPendingRefusals", maxPendingRefusals, 1);
     if (maxFrameSize < 1 || maxFrameSize > YamuxFrame.MAX_U32) {
       throw new IllegalArgumentException("maxFrameSize must be in [1, 4294967295], was " + maxFrameSize);
     }
@@ -68,32 +85,55 @@ public record YamuxConfig(
   /** go-yamux-like defaults: keepalive every 30 s, 10 s ping timeout. */
   public static YamuxConfig defaults() {
     return new YamuxConfig(DEFAULT_MAX_STREAM_WINDOW, 256, 256, 1024, 32, 16L * 1024 * 1024,
-        DEFAULT_MAX_SEND_FRAME, Duration.ofSeconds(30), Duration.ofSeconds(10));
+        DEFAULT_MAX_SEND_FRAME, Duration.ofSeconds(30), Duration.ofSeconds(10), 1024, 8192, 256);
   }
 
   public YamuxConfig withKeepAlive(Duration interval, Duration timeout) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
-        maxPendingPongs, maxFrameSize, maxSendFrame, interval, timeout);
+        maxPendingPongs, maxFrameSize, maxSendFrame, interval, timeout,
+        maxOutboundStreams, maxEmptyFrames, maxPendingRefusals);
   }
 
   public YamuxConfig withMaxInboundStreams(int max) {
     return new YamuxConfig(maxStreamWindow, max, maxAckBacklog, maxPendingOpens, maxPendingPongs,
-        maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout);
+        maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
+        maxEmptyFrames, maxPendingRefusals);
   }
 
   public YamuxConfig withMaxAckBacklog(int max, int pendingOpens) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, max, pendingOpens, maxPendingPongs,
-        maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout);
+        maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
+        maxEmptyFrames, maxPendingRefusals);
   }
 
   public YamuxConfig withMaxFrameSize(long max) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
-        maxPendingPongs, max, maxSendFrame, keepAliveInterval, keepAliveTimeout);
+        maxPendingPongs, max, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
+        maxEmptyFrames, maxPendingRefusals);
   }
 
   public YamuxConfig withMaxStreamWindow(long max) {
     return new YamuxConfig(max, maxInboundStreams, maxAckBacklog, maxPendingOpens, maxPendingPongs,
-        maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout);
+        maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
+        maxEmptyFrames, maxPendingRefusals);
+  }
+
+  public YamuxConfig withMaxOutboundStreams(int max) {
+    return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
+        maxPendingPongs, maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, max,
+        maxEmptyFrames, maxPendingRefusals);
+  }
+
+  public YamuxConfig withMaxEmptyFrames(int max) {
+    return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
+        maxPendingPongs, maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout,
+        maxOutboundStreams, max, maxPendingRefusals);
+  }
+
+  public YamuxConfig withMaxPendingRefusals(int max) {
+    return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
+        maxPendingPongs, maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout,
+        maxOutboundStreams, maxEmptyFrames, max);
   }
 
   private static void requireAtLeast(String name, int value, int min) {

@@ -61,6 +61,13 @@ import org.slf4j.LoggerFactory;
  * {@link YamuxConfig#maxInboundStreams()} or after our GoAway get RST; Data after the remote's FIN resets
  * that stream only.
  *
+ * <p>Floods: answers to the remote (pongs, RSTs refusing SYNs) are bounded by how many are still waiting
+ * for the socket ({@link YamuxConfig#maxPendingPongs()}, {@link YamuxConfig#maxPendingRefusals()}); past
+ * that the frame gets no answer. Frames that carry no payload and change nothing (zero-length frames
+ * without flags, frames for streams that are gone, repeated GoAway, unanswered pings, refused SYNs) are
+ * counted; more than {@link YamuxConfig#maxEmptyFrames()} in a row is a protocol error. The streams
+ * this side opens are capped by {@link YamuxConfig#maxOutboundStreams()}.
+ *
  * <h2>Ownership</h2>
  * The session consumes and releases every inbound {@link ByteBuf} (through {@link ByteToMessageDecoder});
  * it passes nothing on. The buffers it writes are released by the channel. Stream data crosses the API
@@ -107,6 +114,11 @@ public final class YamuxSession extends ByteToMessageDecoder {
   private int pendingPongs;
   private volatile long droppedPings;
 
+  // Flood guards.
+  private int emptyFrames;
+  private int pendingRefusals;
+  private volatile long droppedRefusals;
+
   private boolean needFlush;
 
   /**
@@ -129,8 +141,9 @@ public final class YamuxSession extends ByteToMessageDecoder {
    * written before the remote's ACK, within the initial 256 KiB window). While
    * {@link YamuxConfig#maxAckBacklog()} streams wait for their ACK the open waits; when
    * {@link YamuxConfig#maxPendingOpens()} opens already wait it fails with
-   * {@link LimitExceededException}. Fails with {@link ConnectionClosedException} once the session is
-   * closed or either side sent GoAway.
+   * {@link LimitExceededException}, as it does when this side already has
+   * {@link YamuxConfig#maxOutboundStreams()} streams open or waiting. Fails with
+   * {@link ConnectionClosedException} once the session is closed or either side sent GoAway.
    */
   public CompletableFuture<MuxedStream> openStream() {
     CompletableFuture<MuxedStream> f = new CompletableFuture<>();
@@ -170,6 +183,11 @@ public final class YamuxSession extends ByteToMessageDecoder {
   /** Pings left unanswered by the flood guard. */
   public long droppedPings() {
     return droppedPings;
+  }
+
+  /** Refused SYNs left without their RST because too many refusals were still unwritten. */
+  public long droppedRefusals() {
+    return droppedRefusals;
   }
 
   /**
@@ -311,15 +329,32 @@ public final class YamuxSession extends ByteToMessageDecoder {
       if (h == null) {
         return;
       }
-      switch (h.type()) {
+      boolean progress = switch (h.type()) {
         case TYPE_PING -> onPing(h);
         case TYPE_GO_AWAY -> onGoAway(h);
         default -> onStreamFrame(h);
-      }
+      };
+      countEmpty(progress, h);
     }
   }
 
-  private void onStreamFrame(Header h) {
+  /** The zero-length frame flood guard: too many frames in a row that did nothing is an error. */
+  private void countEmpty(boolean progress, Header h) {
+    if (progress) {
+      emptyFrames = 0;
+    } else if (++emptyFrames > config.maxEmptyFrames()) {
+      throw new YamuxProtocolException("more than " + config.maxEmptyFrames()
+          + " frames in a row carried nothing (the last: type " + h.type() + ", flags " + h.flags()
+          + ", stream " + h.streamId() + ", length " + h.length() + ")");
+    }
+  }
+
+  /**
+   * Handles a Data or WindowUpdate frame.
+   *
+   * @return whether the frame carried payload or changed any state (see {@link #countEmpty})
+   */
+  private boolean onStreamFrame(Header h) {
     long id = h.streamId();
     boolean data = h.type() == TYPE_DATA;
     long len = h.length();
@@ -327,23 +362,28 @@ public final class YamuxSession extends ByteToMessageDecoder {
       throw new YamuxProtocolException("data frame of " + len + " bytes on stream " + id
           + " exceeds the frame size cap of " + config.maxFrameSize());
     }
-    YamuxStream s = h.has(FLAG_SYN) ? acceptInbound(id) : streams.get(id);
+    boolean syn = h.has(FLAG_SYN);
+    YamuxStream s = syn ? acceptInbound(id) : streams.get(id);
     if (s == null || s.removed) {
       // Unknown, refused or finished stream: frames in flight are normal; skip the payload.
       if (data) {
         discardRemaining = len;
       }
-      return;
+      return data && len > 0;
     }
+    boolean progress = syn;
     if (h.has(FLAG_ACK)) {
-      onAck(s);
+      progress |= onAck(s);
     }
     if (h.has(FLAG_RST)) {
       finish(s, new StreamResetException("yamux stream " + id + " reset by the remote side"));
       if (data) {
         discardRemaining = len;
       }
-      return;
+      return true;
+    }
+    if (h.has(FLAG_FIN) && !s.remoteClosed) {
+      progress = true;
     }
     if (data) {
       if (len > s.recvCredit) {
@@ -354,15 +394,16 @@ public final class YamuxSession extends ByteToMessageDecoder {
         // Stream-level error: the other streams go on.
         resetLocally(s, "yamux stream " + id + " received data after the remote's FIN");
         discardRemaining = len;
-        return;
+        return true;
       }
       if (len > 0) {
         bodyTarget = s;
         bodyRemaining = len;
         bodyFlags = h.flags();
-        return;
+        return true;
       }
       finishData(s, h.flags());
+      return progress;
     } else {
       long window = s.sendWindow + len;
       if (window > MAX_U32) {
@@ -376,6 +417,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
       if (len > 0) {
         flushWrites(s);
       }
+      return progress || len > 0;
     }
   }
 
@@ -397,7 +439,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     }
     lastRemoteId = id;
     if (localGoAway || inboundCount >= config.maxInboundStreams()) {
-      writeFrame(TYPE_WINDOW_UPDATE, FLAG_RST, id, 0);
+      refuse(id);
       return null;
     }
     YamuxStream s = new YamuxStream(this, id, false, now());
@@ -411,6 +453,19 @@ public final class YamuxSession extends ByteToMessageDecoder {
       resetLocally(s, "yamux stream " + id + " reset: the inbound stream listener failed");
     }
     return s;
+  }
+
+  /** Answers a refused SYN with RST, unless too many refusals still wait for the socket. */
+  private void refuse(long id) {
+    if (pendingRefusals >= config.maxPendingRefusals()) {
+      droppedRefusals++;
+      return;
+    }
+    pendingRefusals++;
+    ByteBuf b = ctx.alloc().buffer(YamuxFrame.HEADER_LENGTH);
+    YamuxFrame.encodeHeader(b, TYPE_WINDOW_UPDATE, FLAG_RST, id, 0);
+    ctx.write(b).addListener(f -> pendingRefusals--);
+    needFlush = true;
   }
 
   private void deliver(YamuxStream s, ByteBuf in, int n) {
@@ -437,12 +492,15 @@ public final class YamuxSession extends ByteToMessageDecoder {
     }
   }
 
-  private void onAck(YamuxStream s) {
+  /** @return whether the ACK was news (an outbound stream waiting for it) */
+  private boolean onAck(YamuxStream s) {
     if (s.outbound && !s.acked) {
       s.acked = true;
       unacked--;
       admitPendingOpens();
+      return true;
     }
+    return false;
   }
 
   private void remoteFin(YamuxStream s) {
@@ -454,29 +512,37 @@ public final class YamuxSession extends ByteToMessageDecoder {
     maybeFinishOrderly(s);
   }
 
-  private void onPing(Header h) {
+  /** @return whether the ping was answered or was the pong we waited for */
+  private boolean onPing(Header h) {
     if (h.has(FLAG_SYN)) {
       if (pendingPongs >= config.maxPendingPongs()) {
         droppedPings++;
-        return;
+        return false;
       }
       pendingPongs++;
       ByteBuf b = ctx.alloc().buffer(YamuxFrame.HEADER_LENGTH);
       YamuxFrame.encodeHeader(b, TYPE_PING, FLAG_ACK, 0, h.length());
       ctx.write(b).addListener(f -> pendingPongs--);
       needFlush = true;
+      return true;
     } else if (h.has(FLAG_ACK) && h.length() == outstandingPing) {
       rttNanos = Math.max(1, now() - pingSentAt);
       outstandingPing = -1;
       cancel(pingTimeout);
       pingTimeout = null;
       scheduleKeepAlive();
+      return true;
     }
+    return false;
   }
 
-  private void onGoAway(Header h) {
+  /** @return whether the GoAway was news (a repeated GoAway(normal) changes nothing) */
+  private boolean onGoAway(Header h) {
     long code = h.length();
     if (code == GO_AWAY_NORMAL) {
+      if (remoteGoAway) {
+        return false;
+      }
       remoteGoAway = true;
       failPendingOpens(new ConnectionClosedException("remote sent GoAway: no new streams"));
     } else {
@@ -484,6 +550,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
           new ConnectionClosedException("remote sent GoAway with error code " + code);
       terminate(e, e);
     }
+    return true;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -698,6 +765,9 @@ public final class YamuxSession extends ByteToMessageDecoder {
       f.completeExceptionally(new ConnectionClosedException("remote sent GoAway: no new streams"));
     } else if (localGoAway) {
       f.completeExceptionally(new ConnectionClosedException("yamux session is going away"));
+    } else if (outboundCount + pendingOpens.size() >= config.maxOutboundStreams()) {
+      f.completeExceptionally(new LimitExceededException("yamux outbound streams",
+          config.maxOutboundStreams(), "this connection has as many streams open as it may"));
     } else if (unacked >= config.maxAckBacklog() || !pendingOpens.isEmpty()) {
       if (pendingOpens.size() >= config.maxPendingOpens()) {
         f.completeExceptionally(new LimitExceededException("yamux pending stream opens",

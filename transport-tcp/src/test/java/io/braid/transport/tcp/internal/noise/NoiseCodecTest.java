@@ -262,9 +262,34 @@ class NoiseCodecTest {
     assertFalse(a.isOpen());
   }
 
+  @Test
+  void theLastUsableReceiveNonceDecryptsAndAnyFrameAfterItClosesTheConnection() {
+    long lastUsable = CipherState.RESERVED_NONCE - 1; // 2^64-2
+    sender(a.pipeline().get(NoiseCodec.class)).setNonce(lastUsable);
+    cipher(b.pipeline().get(NoiseCodec.class), "receiver").setNonce(lastUsable);
+    byte[] wire = encryptAtA("last");
+    b.writeInbound(Unpooled.wrappedBuffer(wire.clone()));
+    assertArrayEquals("last".getBytes(), bSink.bytes(), "nonce 2^64-2 is still used");
+    assertTrue(b.isOpen());
+
+    ByteBuf next = Unpooled.wrappedBuffer(wire);
+    b.writeInbound(next);
+    assertEquals(0, next.refCnt());
+    NoiseFrameException e = assertInstanceOf(NoiseFrameException.class, bSink.exceptions.get(0));
+    assertTrue(e.getMessage().contains("nonce exhausted"), e.getMessage());
+    assertFalse(b.isOpen(), "the receiving side closes instead of wrapping its nonce");
+    ChannelFuture f = a.writeAndFlush(Unpooled.copiedBuffer(new byte[] {1}));
+    assertInstanceOf(IllegalStateException.class, f.cause(), "and the sending side refuses to go on");
+    assertFalse(a.isOpen());
+  }
+
   private static CipherState sender(NoiseCodec codec) {
+    return cipher(codec, "sender");
+  }
+
+  private static CipherState cipher(NoiseCodec codec, String name) {
     try {
-      var field = NoiseCodec.class.getDeclaredField("sender");
+      var field = NoiseCodec.class.getDeclaredField(name);
       field.setAccessible(true);
       return (CipherState) field.get(codec);
     } catch (ReflectiveOperationException e) {
