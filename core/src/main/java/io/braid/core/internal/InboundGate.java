@@ -89,11 +89,13 @@ final class InboundGate {
         if (abort != null) {
           queues.computeIfAbsent(key.ip(), k -> new ArrayDeque<>()).addLast(p);
         }
+        byRemote.computeIfAbsent(remote, k -> new ArrayDeque<>()).addLast(p);
       } else {
+        // Counted nowhere here, so not tracked either: take() will not find it, which is harmless.
         p.inPendingCounts = false;
         p.inConnectionCounts = false;
+        p.ended = true;
       }
-      byRemote.computeIfAbsent(remote, k -> new ArrayDeque<>()).addLast(p);
     }
     return p;
   }
