@@ -76,7 +76,8 @@ class FairHandshakesTest {
       assertNotNull(s);
       s.reset();
       assertEquals(16, server.resourceUsage().ips().get("127.0.0.2").pending(), "the idle sockets were held throughout");
-      assertEquals(1, server.resourceUsage().ips().get("127.0.0.1").connectionsInbound());
+      assertTrue(server.resourceUsage().ips().get("127.0.0.1").connectionsInbound() >= 1,
+          server.resourceUsage().toString());
     }
   }
 

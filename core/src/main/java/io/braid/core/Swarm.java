@@ -79,7 +79,11 @@ import java.util.random.RandomGenerator;
  * {@code ConnectionRegistry} holds each peer's connections and the views; {@code StreamPlacer} places
  * streams with the balancer and fails over; {@code EventDispatcher} delivers events; {@code Lifecycle}
  * closes; {@code SlotPool}, {@code AddressBook} and {@code TransportSet} hold the global budgets, the
- * addresses and the transports. The collaborators never call back into this class.
+ * addresses and the transports. {@code ScopedResourceManager} is the {@link ResourceManager} the
+ * transports ask for streams and memory; its {@code InboundGate} caps pending handshakes per address and
+ * subnet (evicting the oldest of the address holding the most when the global cap is full), and
+ * {@code HandshakeQueue} makes outbound dials beyond the pending caps wait their turn within their
+ * timeout. The collaborators never call back into this class.
  *
  * <h2>Concurrency</h2>
  * Thread-safe. What guards what:
