@@ -7,7 +7,8 @@ import java.util.Objects;
  * How many connections the swarm keeps per peer, how long one connection attempt may take, and which
  * load balancer spreads streams over them. Immutable and thread-safe.
  *
- * <p>Defaults ({@link #defaults()}): 3 connections per peer, a 30 s connection timeout, {@code round_robin}.
+ * <p>Defaults ({@link #defaults()}): 3 connections per peer, a 30 s connection timeout, a 10 s handshake
+ * timeout, {@code round_robin}, 2048 connections and 128 pending handshakes in total.
  *
  * <pre>{@code
  * ConnectionConfig config = ConnectionConfig.builder()
@@ -35,6 +36,12 @@ public final class ConnectionConfig {
    * CPU; 128 in flight keep 2 cores busy without letting a flood of half-open connections pile up.
    */
   public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 128;
+  /**
+   * Default for {@link #handshakeTimeout()}: a libp2p handshake over a slow link takes a few round trips,
+   * well under a second; 10 s leaves room and frees an idle socket's slot three times sooner than the
+   * connection timeout would.
+   */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   private static final ConnectionConfig DEFAULTS = builder().build();
 
@@ -43,6 +50,7 @@ public final class ConnectionConfig {
   private final String loadBalancingStrategy;
   private final int maxConnections;
   private final int maxPendingHandshakes;
+  private final Duration handshakeTimeout;
 
   private ConnectionConfig(Builder b) {
     this.maxConnectionsPerPeer = b.maxConnectionsPerPeer;
@@ -50,6 +58,7 @@ public final class ConnectionConfig {
     this.loadBalancingStrategy = b.loadBalancingStrategy;
     this.maxConnections = b.maxConnections;
     this.maxPendingHandshakes = b.maxPendingHandshakes;
+    this.handshakeTimeout = b.handshakeTimeout;
   }
 
   /** The defaults: 3 connections per peer, 30 s, {@code round_robin}. */
@@ -69,7 +78,8 @@ public final class ConnectionConfig {
         .connectionTimeout(connectionTimeout)
         .loadBalancingStrategy(loadBalancingStrategy)
         .maxConnections(maxConnections)
-        .maxPendingHandshakes(maxPendingHandshakes);
+        .maxPendingHandshakes(maxPendingHandshakes)
+        .handshakeTimeout(handshakeTimeout);
   }
 
   /**
@@ -105,9 +115,23 @@ public final class ConnectionConfig {
     return maxConnections;
   }
 
-  /** The most handshakes (inbound and outbound) under way at once. At least 1. */
+  /**
+   * The most handshakes (inbound and outbound) under way at once. At least 1. An inbound connection over
+   * it takes the slot of the oldest handshake of the address holding the most (if that address holds
+   * more than the newcomer's), else it is closed; an outbound dial over it waits in the handshake queue
+   * (see {@link ResourceLimits.Limit#QUEUED_HANDSHAKES}), within its {@link #connectionTimeout()}.
+   */
   public int maxPendingHandshakes() {
     return maxPendingHandshakes;
+  }
+
+  /**
+   * The bound on the security and muxer handshakes of one connection, inbound and outbound: an inbound
+   * socket that has not finished them in time is closed and gives its handshake slot back. The transports
+   * get the shorter of this and {@link #connectionTimeout()}. Positive.
+   */
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
   }
 
   @Override
@@ -115,6 +139,7 @@ public final class ConnectionConfig {
     return o instanceof ConnectionConfig c
         && c.maxConnections == maxConnections
         && c.maxPendingHandshakes == maxPendingHandshakes
+        && c.handshakeTimeout.equals(handshakeTimeout)
         && c.maxConnectionsPerPeer == maxConnectionsPerPeer
         && c.connectionTimeout.equals(connectionTimeout)
         && c.loadBalancingStrategy.equals(loadBalancingStrategy);
@@ -123,7 +148,7 @@ public final class ConnectionConfig {
   @Override
   public int hashCode() {
     return Objects.hash(maxConnectionsPerPeer, connectionTimeout, loadBalancingStrategy, maxConnections,
-        maxPendingHandshakes);
+        maxPendingHandshakes, handshakeTimeout);
   }
 
   @Override
@@ -132,7 +157,8 @@ public final class ConnectionConfig {
         + ", connectionTimeout=" + connectionTimeout
         + ", loadBalancingStrategy=" + loadBalancingStrategy
         + ", maxConnections=" + maxConnections
-        + ", maxPendingHandshakes=" + maxPendingHandshakes + '}';
+        + ", maxPendingHandshakes=" + maxPendingHandshakes
+        + ", handshakeTimeout=" + handshakeTimeout + '}';
   }
 
   /** Builds a {@link ConnectionConfig}; each setter rejects a bad value at once. Not thread-safe. */
@@ -142,8 +168,19 @@ public final class ConnectionConfig {
     private String loadBalancingStrategy = DEFAULT_LOAD_BALANCING_STRATEGY;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
 
     private Builder() {}
+
+    /** @throws IllegalArgumentException if not positive; {@link NullPointerException} if null */
+    public Builder handshakeTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "handshakeTimeout must not be null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("handshakeTimeout must be > 0, was " + timeout);
+      }
+      this.handshakeTimeout = timeout;
+      return this;
+    }
 
     /** @throws IllegalArgumentException if {@code n < 1}; {@link #build()} also checks it against the per-peer cap */
     public Builder maxConnections(int n) {

@@ -16,6 +16,19 @@ public interface InboundConnectionHandler {
   /** A raw connection arrived from {@code remoteAddress}; return {@code false} to refuse it at once. */
   boolean accept(Multiaddr remoteAddress);
 
+  /**
+   * Like {@link #accept(Multiaddr)}, for a transport that can abort the handshake it is about to start:
+   * the receiver may run {@code abort} later, once, on any thread, to close the raw connection before its
+   * handshake ends (to make room for a connection from another address when the pending handshakes are
+   * at their cap); the transport then calls {@link #failed} as for any failed handshake. Transports that
+   * can abort call this method; by default it ignores {@code abort} and calls {@link #accept(Multiaddr)}.
+   *
+   * @param abort closes the raw connection; must not block
+   */
+  default boolean accept(Multiaddr remoteAddress, Runnable abort) {
+    return accept(remoteAddress);
+  }
+
   /** The handshake succeeded. The receiver owns {@code connection} and must close it eventually. */
   void connected(NetConn connection);
 

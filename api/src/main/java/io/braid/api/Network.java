@@ -109,4 +109,13 @@ public interface Network extends AutoCloseable {
 
   /** Completes when {@link #close()} has released every listener, connection, dial and timer. */
   CompletableFuture<Void> closeFuture();
+
+  /**
+   * What this network's resource manager has handed out, per scope (system, transient, IP, subnet, peer,
+   * connection, protocol), and how often each limit refused something: a snapshot, see
+   * {@link ResourceManager}. A network that accounts nothing returns {@link ResourceUsage#EMPTY}.
+   */
+  default ResourceUsage resourceUsage() {
+    return ResourceUsage.EMPTY;
+  }
 }

@@ -83,6 +83,16 @@ public interface NetworkMetrics {
     MAX_PENDING_HANDSHAKES,
     /** A transport's limit of streams per connection. */
     MAX_STREAMS_PER_CONNECTION,
+    /** A {@link ResourceLimits} limit of one remote IP address (pending handshakes, inbound connections). */
+    PER_IP,
+    /** A {@link ResourceLimits} limit of one remote subnet (pending handshakes, inbound connections). */
+    PER_SUBNET,
+    /** A {@link ResourceLimits} stream limit (per connection, peer, protocol or node). */
+    STREAMS,
+    /** A {@link ResourceLimits} memory limit (per stream, connection, peer or node). */
+    MEMORY,
+    /** The outbound handshake queue was full, or a dial waited in it past its deadline. */
+    HANDSHAKE_QUEUE,
     /** The {@link ConnectionGater} said no. */
     GATER
   }

@@ -6,6 +6,7 @@ import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
 import io.braid.api.NetworkListener;
 import io.braid.api.PeerId;
+import io.braid.api.ResourceLimits;
 import io.braid.api.StreamHandler;
 import io.braid.core.Swarm;
 import io.braid.identity.Identity;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,16 @@ final class ListenCommand extends BaseCommand {
       description = "Connections accepted from one peer (default: ${DEFAULT-VALUE}).")
   int maxConnsPerPeer;
 
+  @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "Close an inbound connection that has not finished its handshakes after this many seconds"
+          + " (default: ${DEFAULT-VALUE}).")
+  int handshakeTimeoutSeconds;
+
+  @Option(names = "--limit", paramLabel = "NAME=VALUE",
+      description = "Set a resource limit, e.g. --limit pendingPerIp=4 (repeatable; names as in the README's"
+          + " 'Limits and hardening').")
+  List<String> limits = new ArrayList<>();
+
   @Option(names = "--perf-max-download", paramLabel = "SIZE", defaultValue = "16GiB", converter = Sizes.class,
       description = "Largest perf download one stream may ask for (default: ${DEFAULT-VALUE}).")
   long perfMaxDownload;
@@ -74,10 +86,12 @@ final class ListenCommand extends BaseCommand {
     Identity identity = loadIdentity();
     ConnectionConfig config;
     try {
-      config = ConnectionConfig.builder().maxConnectionsPerPeer(maxConnsPerPeer).build();
+      config = ConnectionConfig.builder().maxConnectionsPerPeer(maxConnsPerPeer)
+          .handshakeTimeout(Duration.ofSeconds(handshakeTimeoutSeconds)).build();
     } catch (IllegalArgumentException e) {
-      throw new CliException(e.getMessage(), e);
+      throw CliException.usage("--handshake-timeout: " + e.getMessage(), e);
     }
+    ResourceLimits resourceLimits = resourceLimits(limits);
     Multiaddr address;
     String family = host.contains(":") ? "ip6" : "ip4";
     try {
@@ -86,7 +100,7 @@ final class ListenCommand extends BaseCommand {
       throw CliException.usage("--host '" + host + "' is not an IP address: " + e.getMessage(), e);
     }
     PrintWriter out = out();
-    Swarm swarm = Swarm.builder(identity).connectionConfig(config).build();
+    Swarm swarm = Swarm.builder(identity).connectionConfig(config).resourceLimits(resourceLimits).build();
     Stats stats = new Stats(System.nanoTime());
     Thread hook = new Thread(() -> {
       // SIGINT or SIGTERM: the JVM runs this while call() still waits. Ending like a normal stop (exit 0)
@@ -184,11 +198,46 @@ final class ListenCommand extends BaseCommand {
       // Shutting down anyway; the summary says what was served.
     }
     double seconds = (System.nanoTime() - stats.startNanos) / 1e9;
-    // One write: a connection's close event, printed from another thread, cannot land between the two lines.
+    Map<String, Long> refusals = swarm.resourceUsage().refusals();
+    long refused = refusals.values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder byLimit = new StringBuilder();
+    refusals.forEach((limit, n) -> byLimit.append(byLimit.length() == 0 ? " (" : ", ").append(limit).append(' ')
+        .append(n));
+    // One write: a connection's close event, printed from another thread, cannot land between the lines.
     log(out, "--- braid listen statistics ---" + System.lineSeparator()
         + String.format(Locale.ROOT, "%d connections from %d peers, %d streams served (echo %d, perf %d), up %.1f s",
         stats.connections.get(), stats.peers.size(), stats.echo.get() + stats.perf.get(), stats.echo.get(),
-        stats.perf.get(), seconds));
+        stats.perf.get(), seconds) + System.lineSeparator()
+        + refused + " refused by limits" + (refused == 0 ? "" : byLimit + ")"));
+  }
+
+  /** {@code --limit NAME=VALUE} options as resource limits; a usage error names the bad one. */
+  static ResourceLimits resourceLimits(List<String> options) {
+    ResourceLimits.Builder b = ResourceLimits.builder();
+    for (String option : options) {
+      int eq = option.indexOf('=');
+      String name = eq < 0 ? option : option.substring(0, eq);
+      ResourceLimits.Limit limit = null;
+      for (ResourceLimits.Limit l : ResourceLimits.Limit.values()) {
+        if (l.configName().equals(name)) {
+          limit = l;
+        }
+      }
+      if (limit == null || eq < 0) {
+        throw CliException.usage("--limit '" + option + "' is not NAME=VALUE with NAME one of "
+            + java.util.Arrays.stream(ResourceLimits.Limit.values()).map(ResourceLimits.Limit::configName).toList());
+      }
+      try {
+        b.set(limit, Long.parseLong(option.substring(eq + 1)));
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--limit " + option + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--limit: " + e.getMessage(), e);
+    }
   }
 
   /** How long stopping waits for the swarm to close its connections. */

@@ -15,6 +15,9 @@ import io.braid.api.NetworkClosedException;
 import io.braid.api.NetworkListener;
 import io.braid.api.NetworkMetrics;
 import io.braid.api.PeerId;
+import io.braid.api.ResourceLimits;
+import io.braid.api.ResourceManager;
+import io.braid.api.ResourceUsage;
 import io.braid.api.RetryConfig;
 import io.braid.api.StreamHandler;
 import io.braid.api.Transport;
@@ -30,10 +33,13 @@ import io.braid.core.internal.EventDispatcher;
 import io.braid.core.internal.Failures;
 import io.braid.core.internal.GuardedGater;
 import io.braid.core.internal.GuardedMetrics;
+import io.braid.core.internal.HandshakeQueue;
 import io.braid.core.internal.Lifecycle;
+import io.braid.core.internal.ScopedResourceManager;
 import io.braid.core.internal.SlotPool;
 import io.braid.core.internal.StreamPlacer;
 import io.braid.core.internal.TransportSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +79,11 @@ import java.util.random.RandomGenerator;
  * {@code ConnectionRegistry} holds each peer's connections and the views; {@code StreamPlacer} places
  * streams with the balancer and fails over; {@code EventDispatcher} delivers events; {@code Lifecycle}
  * closes; {@code SlotPool}, {@code AddressBook} and {@code TransportSet} hold the global budgets, the
- * addresses and the transports. The collaborators never call back into this class.
+ * addresses and the transports. {@code ScopedResourceManager} is the {@link ResourceManager} the
+ * transports ask for streams and memory; its {@code InboundGate} caps pending handshakes per address and
+ * subnet (evicting the oldest of the address holding the most when the global cap is full), and
+ * {@code HandshakeQueue} makes outbound dials beyond the pending caps wait their turn within their
+ * timeout. The collaborators never call back into this class.
  *
  * <h2>Concurrency</h2>
  * Thread-safe. What guards what:
@@ -115,6 +125,7 @@ public final class Swarm implements Network {
   private final RetryConfig retry;
   private final LoadBalancer balancer;
   private final GuardedMetrics metrics;
+  private final ScopedResourceManager resources;
   private final ConcurrentHashMap<String, StreamHandler> handlers = new ConcurrentHashMap<>();
   private final TransportSet transports;
   private final SlotPool slots;
@@ -140,18 +151,24 @@ public final class Swarm implements Network {
     }
     String balancerName = b.balancer != null ? StreamPlacer.nameOf(b.balancer) : config.loadBalancingStrategy();
     this.metrics = new GuardedMetrics(b.metrics, System::nanoTime);
+    this.resources = new ScopedResourceManager(b.resourceLimits, metrics);
+    Duration handshakeTimeout = config.handshakeTimeout().compareTo(config.connectionTimeout()) < 0
+        ? config.handshakeTimeout() : config.connectionTimeout();
     // The router is only asked once listening, so after the constructor assigned placer.
     this.transports = TransportSet.create(b.transportFactories, new TransportContext(identity,
-        new HandlerRouter(handlers, this::observed), config.connectionTimeout(), metrics));
+        new HandlerRouter(handlers, this::observed), handshakeTimeout, metrics, resources));
     ScheduledExecutorService scheduler = b.scheduler != null ? b.scheduler : Lifecycle.newTimer();
     GuardedGater gater = new GuardedGater(b.gater);
     this.slots = new SlotPool(config);
     this.events = new EventDispatcher(b.executor != null ? b.executor : ForkJoinPool.commonPool());
     this.registry = new ConnectionRegistry(slots, events, metrics);
-    this.admission = new Admission(localPeer, config.maxConnectionsPerPeer(), slots, registry, gater, metrics);
+    HandshakeQueue handshakes = new HandshakeQueue(slots, b.resourceLimits);
+    this.admission = new Admission(localPeer, config.maxConnectionsPerPeer(), slots, registry, gater, metrics,
+        resources, handshakes);
+    resources.observe(registry::connections, slots::pendingHandshakes);
     BackoffPolicy backoff = new BackoffPolicy(retry, b.random != null ? b.random : new SplittableRandom());
     this.dials = new DialCoordinator(localPeer, config, backoff, scheduler, transports, gater, slots, admission,
-        registry, addressBook, metrics);
+        registry, addressBook, metrics, handshakes);
     this.placer = new StreamPlacer(balancer, balancerName, registry::connections, dials::dial, metrics);
     this.lifecycle = new Lifecycle(localPeer, slots, transports, registry, dials, scheduler, b.scheduler == null);
   }
@@ -181,6 +198,26 @@ public final class Swarm implements Network {
   /** The retry configuration in force. */
   public RetryConfig retryConfig() {
     return retry;
+  }
+
+  /** The resource limits in force (see {@link Builder#resourceLimits}). */
+  public ResourceLimits resourceLimits() {
+    return resources.limits();
+  }
+
+  /** The resource manager the transports ask before they open or accept a stream. */
+  public ResourceManager resourceManager() {
+    return resources;
+  }
+
+  /**
+   * {@inheritDoc} The transient scope's {@code pending} counts handshakes under way in both directions;
+   * refusals include the {@link ConnectionConfig} limits ({@code maxConnections},
+   * {@code maxPendingHandshakes}, {@code maxConnectionsPerPeer}) met by inbound connections.
+   */
+  @Override
+  public ResourceUsage resourceUsage() {
+    return resources.usage();
   }
 
   /** The balancer that places streams. */
@@ -402,9 +439,19 @@ public final class Swarm implements Network {
     private RandomGenerator random;
     private ConnectionGater gater = ConnectionGater.ALLOW_ALL;
     private NetworkMetrics metrics = NetworkMetrics.NOOP;
+    private ResourceLimits resourceLimits = ResourceLimits.defaults();
 
     private Builder(HostIdentity identity) {
       this.identity = Objects.requireNonNull(identity, "identity");
+    }
+
+    /**
+     * The limits of the swarm's resource manager (default {@link ResourceLimits#defaults()}): per address
+     * and subnet, per peer, connection, protocol and stream, and the outbound handshake queue.
+     */
+    public Builder resourceLimits(ResourceLimits limits) {
+      this.resourceLimits = Objects.requireNonNull(limits, "resourceLimits");
+      return this;
     }
 
     public Builder connectionConfig(ConnectionConfig config) {

@@ -4,10 +4,13 @@ import io.braid.api.BraidException;
 import io.braid.api.ConnectionClosedException;
 import io.braid.api.Direction;
 import io.braid.api.InboundConnectionHandler;
+import io.braid.api.LimitExceededException;
 import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
 import io.braid.api.NetworkMetrics.LimitScope;
 import io.braid.api.PeerId;
+import io.braid.api.ResourceLimits;
+import io.braid.api.ResourceScope;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,9 @@ public final class Admission implements InboundConnectionHandler {
   private final ConnectionRegistry registry;
   private final GuardedGater gater;
   private final GuardedMetrics metrics;
+  private final ScopedResourceManager resources;
+  private final InboundGate gate;
+  private final HandshakeQueue handshakes;
 
   public Admission(PeerId localPeer, int maxPerPeer, SlotPool slots, ConnectionRegistry registry,
       GuardedGater gater) {
@@ -46,12 +52,32 @@ public final class Admission implements InboundConnectionHandler {
 
   public Admission(PeerId localPeer, int maxPerPeer, SlotPool slots, ConnectionRegistry registry,
       GuardedGater gater, GuardedMetrics metrics) {
+    this(localPeer, maxPerPeer, slots, registry, gater, metrics,
+        new ScopedResourceManager(ResourceLimits.defaults(), metrics),
+        new HandshakeQueue(slots, ResourceLimits.defaults()));
+  }
+
+  /**
+   * @param resources the address scopes of inbound connections ({@link ScopedResourceManager#inboundGate()})
+   *     and the refusal tally
+   * @param handshakes the outbound handshake queue, pumped whenever an inbound handshake gives its slot back
+   */
+  public Admission(PeerId localPeer, int maxPerPeer, SlotPool slots, ConnectionRegistry registry,
+      GuardedGater gater, GuardedMetrics metrics, ScopedResourceManager resources, HandshakeQueue handshakes) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.localPeer = Objects.requireNonNull(localPeer, "localPeer");
     this.maxPerPeer = maxPerPeer;
     this.slots = Objects.requireNonNull(slots, "slots");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.gater = Objects.requireNonNull(gater, "gater");
+    this.resources = Objects.requireNonNull(resources, "resources");
+    this.gate = resources.inboundGate();
+    this.handshakes = Objects.requireNonNull(handshakes, "handshakes");
+  }
+
+  /** The outbound handshake queue this admission pumps. */
+  HandshakeQueue handshakes() {
+    return handshakes;
   }
 
   /** What became of an outbound connection: kept, or dropped with a reason (and maybe a failure to report). */
@@ -114,6 +140,17 @@ public final class Admission implements InboundConnectionHandler {
 
   @Override
   public boolean accept(Multiaddr remoteAddress) {
+    return accept(remoteAddress, null);
+  }
+
+  /**
+   * Admits a raw inbound connection before any crypto work: the gater, then its address's and subnet's
+   * limits ({@link InboundGate}), then a connection slot and a handshake slot. With the node-wide pending
+   * cap full, the eviction rule may hand it the slots of another address's oldest handshake, which
+   * {@code abort} of that one then closes.
+   */
+  @Override
+  public boolean accept(Multiaddr remoteAddress, Runnable abort) {
     if (slots.isClosed()) {
       return false;
     }
@@ -121,38 +158,77 @@ public final class Admission implements InboundConnectionHandler {
       metrics.limitRefused(null, LimitScope.GATER, Direction.INBOUND);
       return false;
     }
-    switch (slots.tryAcceptInbound()) {
-      case TAKEN:
-        return true;
-      case AT_MAX_CONNECTIONS:
-        log.debug("refusing an inbound connection from {}: maxConnections reached", remoteAddress);
-        metrics.limitRefused(null, LimitScope.MAX_CONNECTIONS, Direction.INBOUND);
-        return false;
-      case AT_MAX_PENDING_HANDSHAKES:
-        log.debug("refusing an inbound connection from {}: maxPendingHandshakes reached", remoteAddress);
-        metrics.limitRefused(null, LimitScope.MAX_PENDING_HANDSHAKES, Direction.INBOUND);
-        return false;
-      default:
-        return false;
+    InboundGate.Pending pending;
+    try {
+      pending = gate.admit(remoteAddress, abort);
+    } catch (LimitExceededException e) {
+      log.debug("refusing an inbound connection from {}: {}", remoteAddress, e.getMessage());
+      metrics.limitRefused(null, e.scope() == ResourceScope.IP ? LimitScope.PER_IP : LimitScope.PER_SUBNET,
+          Direction.INBOUND);
+      return false;
     }
+    SlotPool.Inbound taken = slots.tryAcceptInbound();
+    if (taken == SlotPool.Inbound.TAKEN) {
+      return true;
+    }
+    InboundGate.Pending victim = taken == SlotPool.Inbound.AT_MAX_PENDING_HANDSHAKES ? gate.evictFor(pending) : null;
+    if (victim != null) {
+      // The newcomer holds the victim's connection and handshake slots from now on.
+      log.debug("evicting the oldest handshake from {} to admit one from {}: maxPendingHandshakes reached",
+          victim.remote, remoteAddress);
+      metrics.limitRefused(null, LimitScope.MAX_PENDING_HANDSHAKES, Direction.INBOUND);
+      victim.abort.run();
+      return true;
+    }
+    gate.failed(pending);
+    if (taken == SlotPool.Inbound.AT_MAX_CONNECTIONS) {
+      log.debug("refusing an inbound connection from {}: maxConnections reached", remoteAddress);
+      resources.countRefusal("maxConnections");
+      metrics.limitRefused(null, LimitScope.MAX_CONNECTIONS, Direction.INBOUND);
+    } else if (taken == SlotPool.Inbound.AT_MAX_PENDING_HANDSHAKES) {
+      log.debug("refusing an inbound connection from {}: maxPendingHandshakes reached", remoteAddress);
+      resources.countRefusal("maxPendingHandshakes");
+      metrics.limitRefused(null, LimitScope.MAX_PENDING_HANDSHAKES, Direction.INBOUND);
+    }
+    return false;
   }
 
   @Override
   public void connected(NetConn connection) {
-    slots.releaseHandshake();
-    admitInbound(connection);
+    InboundGate.Pending pending = gate.take(connection.remoteAddress());
+    if (pending != null && !gate.established(pending)) {
+      // Evicted just as its handshake ended: its slots belong to another connection already.
+      connection.close();
+      return;
+    }
+    releaseHandshake();
+    admitInbound(connection, pending);
   }
 
   @Override
   public void failed(Multiaddr remoteAddress, Throwable cause) {
-    slots.releaseHandshake();
+    InboundGate.Pending pending = gate.take(remoteAddress);
+    if (pending != null) {
+      boolean evicted = gate.wasEvicted(pending);
+      gate.failed(pending);
+      if (evicted) {
+        return; // its slots were handed to the connection that evicted it
+      }
+    }
+    releaseHandshake();
     slots.release(1);
     log.debug("inbound handshake from {} failed: {}", remoteAddress, cause.toString());
   }
 
-  private void admitInbound(NetConn conn) {
+  private void releaseHandshake() {
+    slots.releaseHandshake();
+    handshakes.pump();
+  }
+
+  private void admitInbound(NetConn conn, InboundGate.Pending pending) {
     PeerId id = conn.remotePeer();
     if (slots.isClosed()) {
+      release(pending);
       slots.release(1);
       conn.close();
       return;
@@ -160,6 +236,7 @@ public final class Admission implements InboundConnectionHandler {
     if (!gater.allowSecured(id, conn.remoteAddress(), Direction.INBOUND)) {
       log.debug("refusing inbound connection {} from {}: denied by the connection gater", conn.id(), id);
       metrics.limitRefused(id, LimitScope.GATER, Direction.INBOUND);
+      release(pending);
       slots.release(1);
       conn.close();
       return;
@@ -205,6 +282,9 @@ public final class Admission implements InboundConnectionHandler {
     if (keep) {
       registry.flushEvents();
       registry.watch(id, conn);
+      if (pending != null) {
+        conn.closeFuture().whenComplete((r, e) -> gate.closed(pending));
+      }
       if (evicted != null) {
         evicted.close();
       }
@@ -213,10 +293,18 @@ public final class Admission implements InboundConnectionHandler {
       log.debug("refusing inbound connection {} from {}: maxConnectionsPerPeer ({}) reached", conn.id(), id,
           maxPerPeer);
       if (!slots.isClosed()) {
+        resources.countRefusal("maxConnectionsPerPeer");
         metrics.limitRefused(id, LimitScope.MAX_CONNECTIONS_PER_PEER, Direction.INBOUND);
       }
+      release(pending);
       slots.release(1);
       conn.close();
+    }
+  }
+
+  private void release(InboundGate.Pending pending) {
+    if (pending != null) {
+      gate.closed(pending);
     }
   }
 }

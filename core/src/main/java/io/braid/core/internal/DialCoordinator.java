@@ -45,6 +45,15 @@ public final class DialCoordinator {
   public DialCoordinator(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff,
       ScheduledExecutorService scheduler, TransportSet transports, GuardedGater gater, SlotPool slots,
       Admission admission, ConnectionRegistry registry, AddressBook book, GuardedMetrics metrics) {
+    this(localPeer, config, backoff, scheduler, transports, gater, slots, admission, registry, book, metrics,
+        admission.handshakes());
+  }
+
+  /** @param handshakes the outbound handshake slots and their queue, shared with {@code admission} */
+  public DialCoordinator(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff,
+      ScheduledExecutorService scheduler, TransportSet transports, GuardedGater gater, SlotPool slots,
+      Admission admission, ConnectionRegistry registry, AddressBook book, GuardedMetrics metrics,
+      HandshakeQueue handshakes) {
     this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
     this.localPeer = Objects.requireNonNull(localPeer, "localPeer");
     this.maxPerPeer = config.maxConnectionsPerPeer();
@@ -55,7 +64,7 @@ public final class DialCoordinator {
     this.registry = registry;
     this.book = book;
     this.worker = new DialWorker(localPeer, config, backoff, scheduler, transports, gater, slots, admission, registry,
-        metrics);
+        metrics, handshakes);
   }
 
   /**

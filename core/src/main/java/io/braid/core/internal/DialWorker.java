@@ -13,6 +13,7 @@ import io.braid.api.NetworkMetrics;
 import io.braid.api.NetworkMetrics.DialFailure;
 import io.braid.api.NetworkMetrics.LimitScope;
 import io.braid.api.PeerId;
+import io.braid.api.ResourceScope;
 import io.braid.api.Transport;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the attempts of a {@link DialJob} (go-libp2p's {@code dial_worker.go}): picks the address and
- * transport of each try, takes a handshake slot, bounds the try by
+ * transport of each try, takes a handshake slot from the {@link HandshakeQueue} (waiting its turn beyond
+ * the pending caps; a wait that outlasts the timeout fails with {@link LimitExceededException}, not
+ * retried), bounds the try by
  * {@link ConnectionConfig#connectionTimeout()}, retries on the {@link BackoffPolicy}'s schedule, and ends
  * each attempt exactly once, either by handing its connection to {@link Admission} or by giving its slot
  * back.
@@ -50,11 +53,13 @@ final class DialWorker {
   private final Admission admission;
   private final ConnectionRegistry registry;
   private final GuardedMetrics metrics;
+  private final HandshakeQueue handshakes;
 
   DialWorker(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff, ScheduledExecutorService scheduler,
       TransportSet transports, GuardedGater gater, SlotPool slots, Admission admission, ConnectionRegistry registry,
-      GuardedMetrics metrics) {
+      GuardedMetrics metrics, HandshakeQueue handshakes) {
     this.metrics = metrics;
+    this.handshakes = handshakes;
     this.localPeer = localPeer;
     this.config = config;
     this.backoff = backoff;
@@ -138,38 +143,73 @@ final class DialWorker {
     dial(a, t, chosen);
   }
 
-  /** One try over {@code t} to {@code addr}, holding a handshake slot and bounded by the timeout. */
+  /**
+   * One try over {@code t} to {@code addr}, bounded by the connection timeout: waits for a handshake slot
+   * in the {@link HandshakeQueue} (within that timeout), then dials holding it.
+   */
   private void dial(DialAttempt a, Transport t, Multiaddr addr) {
     DialJob job = a.job;
-    if (!slots.acquireHandshake()) {
-      metrics.limitRefused(job.peer.id, LimitScope.MAX_PENDING_HANDSHAKES, Direction.OUTBOUND);
-      finishFailed(a, addr, new LimitExceededException("maxPendingHandshakes", config.maxPendingHandshakes(),
-          "too many handshakes under way"));
-      return;
-    }
-    // The timer is armed before the dial starts, so a transport that completes (or hangs) at once is
-    // bounded alike; the dial future is handed to the timer once it exists.
-    CompletableFuture<CompletableFuture<NetConn>> dialRef = new CompletableFuture<>();
+    PeerId peer = job.peer.id;
+    a.granted = false;
+    // The timer is armed before the slot is asked for, so the wait in the queue and a transport that
+    // completes (or hangs) at once are bounded alike: it cancels the try's future, which leaves the queue
+    // or cancels the transport's dial.
+    CompletableFuture<NetConn> f = new CompletableFuture<>();
     ScheduledFuture<?> timer;
     try {
       timer = scheduler.schedule(() -> {
         a.timedOut = true;
-        dialRef.thenAccept(d -> d.cancel(true));
+        f.cancel(true);
       }, config.connectionTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) { // a scheduler shut down under us: the swarm is closing
-      slots.releaseHandshake();
       finishFailed(a, addr, e);
       return;
     }
     String transport = NetworkMetrics.transportName(addr);
-    metrics.dialAttempt(job.peer.id, transport);
-    long started = metrics.now();
-    CompletableFuture<NetConn> f;
-    try {
-      f = t.dial(addr, job.peer.id);
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
+    CompletableFuture<Void> slot = handshakes.acquire(peer);
+    f.whenComplete((c, e) -> {
+      if (e != null) {
+        slot.cancel(false); // leave the queue if still waiting
+      }
+    });
+    slot.whenComplete((v, queueError) -> {
+      if (queueError != null) {
+        if (!(queueError instanceof CancellationException)) {
+          f.completeExceptionally(queueError);
+        }
+        return;
+      }
+      if (f.isDone()) { // timed out or cancelled just as the slot came
+        handshakes.release(peer);
+        return;
+      }
+      a.granted = true;
+      metrics.dialAttempt(peer, transport);
+      long started = metrics.now();
+      CompletableFuture<NetConn> d;
+      try {
+        d = t.dial(addr, peer);
+      } catch (RuntimeException e) {
+        d = CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<NetConn> dialing = d;
+      f.whenComplete((c, e) -> {
+        if (e != null) {
+          dialing.cancel(true);
+        }
+      });
+      dialing.whenComplete((conn, err) -> {
+        handshakes.release(peer);
+        if (err != null) {
+          f.completeExceptionally(err);
+        } else {
+          metrics.handshakeCompleted(peer, transport, metrics.since(started));
+          if (!f.complete(conn)) {
+            conn.close();
+          }
+        }
+      });
+    });
     boolean cancelNow;
     job.peer.lock();
     try {
@@ -181,12 +221,9 @@ final class DialWorker {
     if (cancelNow) {
       f.cancel(true);
     }
-    dialRef.complete(f);
     f.whenComplete((conn, err) -> {
       timer.cancel(false);
-      slots.releaseHandshake();
       if (err == null) {
-        metrics.handshakeCompleted(job.peer.id, transport, metrics.since(started));
         connected(a, conn);
       } else {
         tryFailed(a, addr, err);
@@ -196,7 +233,13 @@ final class DialWorker {
 
   private void tryFailed(DialAttempt a, Multiaddr addr, Throwable err) {
     Throwable cause = Failures.unwrap(err);
-    if (a.timedOut) {
+    if (a.timedOut && !a.granted) {
+      // Waited the whole timeout for a handshake slot: a limit of this node, not a network failure.
+      metrics.limitRefused(a.job.peer.id, LimitScope.HANDSHAKE_QUEUE, Direction.OUTBOUND);
+      cause = new LimitExceededException(ResourceScope.TRANSIENT, "", "maxPendingHandshakes",
+          config.maxPendingHandshakes(), config.maxPendingHandshakes(),
+          "dial to " + addr + " waited " + config.connectionTimeout() + " for a handshake slot");
+    } else if (a.timedOut) {
       cause = new ConnectionTimeoutException("connection attempt to " + addr, config.connectionTimeout());
     }
     a.timedOut = false;

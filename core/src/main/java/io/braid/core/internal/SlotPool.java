@@ -141,6 +141,11 @@ public final class SlotPool {
     }
   }
 
+  /** {@link ConnectionConfig#maxPendingHandshakes()}. */
+  int maxPendingHandshakes() {
+    return maxPendingHandshakes;
+  }
+
   /** Handshake slots in use. */
   public int pendingHandshakes() {
     synchronized (lock) {

@@ -28,7 +28,8 @@ class DialJobTest {
   private final Parts parts = Parts.of(2, 0);
   private final DialWorker worker = new DialWorker(parts.local, parts.config,
       new BackoffPolicy(Parts.noJitter(0), new SplittableRandom(1)), parts.clock.scheduler(), parts.transports,
-      new GuardedGater(ConnectionGater.ALLOW_ALL), parts.slots, parts.admission, parts.registry, GuardedMetrics.NONE);
+      new GuardedGater(ConnectionGater.ALLOW_ALL), parts.slots, parts.admission, parts.registry, GuardedMetrics.NONE,
+      parts.handshakes);
   private final PeerState peer = new PeerState(FakeNetConn.testPeer(6));
   private final DialJob job = new DialJob(peer, List.of(Parts.A1), worker);
 

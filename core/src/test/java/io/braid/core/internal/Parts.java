@@ -6,6 +6,7 @@ import io.braid.api.Direction;
 import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
 import io.braid.api.PeerId;
+import io.braid.api.ResourceLimits;
 import io.braid.api.RetryConfig;
 import io.braid.testkit.FakeClock;
 import io.braid.testkit.FakeNetConn;
@@ -33,17 +34,26 @@ final class Parts {
   final RecordingNetworkListener recorded = new RecordingNetworkListener();
   final ConnectionRegistry registry;
   final AddressBook book = new AddressBook();
+  final ScopedResourceManager resources;
+  final HandshakeQueue handshakes;
   final Admission admission;
   final DialCoordinator dials;
   final Lifecycle lifecycle;
 
   Parts(PeerId local, ConnectionConfig config, RetryConfig retry, ConnectionGater gater) {
+    this(local, config, retry, gater, ResourceLimits.defaults());
+  }
+
+  Parts(PeerId local, ConnectionConfig config, RetryConfig retry, ConnectionGater gater, ResourceLimits limits) {
     this.local = local;
     this.config = config;
     this.slots = new SlotPool(config);
     this.registry = new ConnectionRegistry(slots, events);
     GuardedGater guarded = new GuardedGater(gater);
-    this.admission = new Admission(local, config.maxConnectionsPerPeer(), slots, registry, guarded);
+    this.resources = new ScopedResourceManager(limits, GuardedMetrics.NONE);
+    this.handshakes = new HandshakeQueue(slots, limits);
+    this.admission = new Admission(local, config.maxConnectionsPerPeer(), slots, registry, guarded,
+        GuardedMetrics.NONE, resources, handshakes);
     this.dials = new DialCoordinator(local, config, new BackoffPolicy(retry, new SplittableRandom(1)),
         clock.scheduler(), transports, guarded, slots, admission, registry, book);
     this.lifecycle = new Lifecycle(local, slots, transports, registry, dials, clock.scheduler(), false);
@@ -59,6 +69,11 @@ final class Parts {
   static Parts withCap(int perPeer, int maxConnections) {
     return new Parts(FakeNetConn.testPeer(0), config(perPeer).maxConnections(maxConnections).build(), noJitter(0),
         ConnectionGater.ALLOW_ALL);
+  }
+
+  /** No retries, {@code config} and {@code limits}. */
+  static Parts withLimits(ConnectionConfig config, ResourceLimits limits) {
+    return new Parts(FakeNetConn.testPeer(0), config, noJitter(0), ConnectionGater.ALLOW_ALL, limits);
   }
 
   /** Like {@link #of} with no retries, asking {@code gater}. */

@@ -241,7 +241,7 @@ public final class MicrometerNetworkMetrics implements NetworkMetrics {
         .increment();
   }
 
-  /** The tag value of a scope: the configuration's name of the limit, or {@code gater}. */
+  /** The tag value of a scope: the configuration's name of the limit (or of its kind), or {@code gater}. */
   static String scopeName(LimitScope scope) {
     switch (scope) {
       case MAX_CONNECTIONS_PER_PEER:
@@ -252,6 +252,16 @@ public final class MicrometerNetworkMetrics implements NetworkMetrics {
         return "maxPendingHandshakes";
       case MAX_STREAMS_PER_CONNECTION:
         return "maxStreamsPerConnection";
+      case PER_IP:
+        return "perIp";
+      case PER_SUBNET:
+        return "perSubnet";
+      case STREAMS:
+        return "streams";
+      case MEMORY:
+        return "memory";
+      case HANDSHAKE_QUEUE:
+        return "handshakeQueue";
       default:
         return "gater";
     }

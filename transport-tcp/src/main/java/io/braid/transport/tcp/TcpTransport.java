@@ -89,6 +89,15 @@ import org.slf4j.LoggerFactory;
  * so a caller that expects a fresh connection to carry no stream at all should wait for the future or
  * turn identify-on-connect off.
  *
+ * <h2>Limits</h2>
+ * An inbound socket is offered to {@link InboundConnectionHandler#accept(Multiaddr, Runnable)} as soon as
+ * it is accepted, before any byte is read: refused, it is closed with no crypto work done; admitted, its
+ * handshake may still be aborted by the handler (the channel is closed). Every stream, inbound and
+ * outbound, is charged to {@link TransportContext#resources()} before it is used: one stream slot, its
+ * protocol once negotiated, and the initial Yamux receive window (256 KiB) of buffer memory, all given
+ * back when the stream ends. A refused inbound stream is reset (Yamux RST); a refused outbound one fails
+ * {@link NetConn#newStream} with {@link io.braid.api.LimitExceededException}.
+ *
  * <h2>Metrics</h2>
  * Every socket, dialed or accepted, counts its wire bytes (after Noise encryption and Yamux framing, and
  * the handshakes included) and reports them to {@link TransportContext#metrics()} as
@@ -138,7 +147,8 @@ public final class TcpTransport implements Transport {
         : Map.of(Ping.PROTOCOL, Ping.responder());
     StreamRouter user = context.streamRouter();
     StreamRouter router = protocol -> user.handlerFor(protocol).or(() -> Optional.ofNullable(builtIns.get(protocol)));
-    this.upgrader = new Upgrader(context.identity(), router, context.handshakeTimeout(), b.yamuxConfig);
+    this.upgrader = new Upgrader(context.identity(), router, context.handshakeTimeout(), b.yamuxConfig,
+        context.resources());
   }
 
   /** A builder for a transport of the node that {@code context} describes. */
@@ -315,7 +325,9 @@ public final class TcpTransport implements Transport {
     Multiaddr remote = Addresses.toMultiaddr(ch.remoteAddress());
     boolean admitted;
     try {
-      admitted = !closed.get() && handler.accept(remote);
+      // The handler may abort this handshake later (to make room for another address's): closing the
+      // channel fails the upgrade, which reports failed() as any failed handshake does.
+      admitted = !closed.get() && handler.accept(remote, ch::close);
     } catch (RuntimeException e) {
       log.warn("accept({}) threw; refusing the connection", remote, e);
       admitted = false;

@@ -4,15 +4,18 @@ import io.braid.api.CloseReason;
 import io.braid.api.ConnectionClosedException;
 import io.braid.api.ConnectionTimeoutException;
 import io.braid.api.Direction;
+import io.braid.api.LimitExceededException;
 import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
 import io.braid.api.NetStream;
 import io.braid.api.PeerId;
+import io.braid.api.ResourceManager;
 import io.braid.api.StreamHandler;
 import io.braid.api.StreamRouter;
 import io.braid.transport.tcp.internal.mss.MultistreamNegotiator;
 import io.braid.transport.tcp.internal.yamux.MuxedStream;
 import io.braid.transport.tcp.internal.yamux.YamuxConfig;
+import io.braid.transport.tcp.internal.yamux.YamuxFrame;
 import io.braid.transport.tcp.internal.yamux.YamuxSession;
 import io.netty.channel.Channel;
 import java.time.Duration;
@@ -55,12 +58,15 @@ public final class TcpConn implements NetConn {
   private final Multiaddr remoteAddress;
   private final StreamRouter router;
   private final Duration negotiationTimeout;
+  private final ResourceManager resources;
   private final AtomicReference<CloseReason> localReason = new AtomicReference<>();
   private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
   private final AtomicReference<CompletableFuture<?>> onceTask = new AtomicReference<>();
 
   TcpConn(Channel channel, Direction direction, PeerId localPeer, PeerId remotePeer, Multiaddr localAddress,
-      Multiaddr remoteAddress, StreamRouter router, YamuxConfig config, Duration negotiationTimeout) {
+      Multiaddr remoteAddress, StreamRouter router, YamuxConfig config, Duration negotiationTimeout,
+      ResourceManager resources) {
+    this.resources = resources;
     this.id = "tcp-" + IDS.incrementAndGet();
     this.channel = channel;
     this.direction = direction;
@@ -134,11 +140,21 @@ public final class TcpConn implements NetConn {
       result.completeExceptionally(new ConnectionClosedException("connection " + id + " is closed"));
       return result;
     }
+    ResourceManager.StreamScope scope;
+    try {
+      scope = resources.openStream(this, Direction.OUTBOUND);
+      scope.reserveMemory(YamuxFrame.INITIAL_WINDOW);
+    } catch (LimitExceededException e) {
+      result.completeExceptionally(e);
+      return result;
+    }
     session.openStream().whenComplete((muxed, openError) -> {
       if (openError != null) {
+        scope.close();
         result.completeExceptionally(unwrap(openError));
         return;
       }
+      muxed.closeFuture().whenComplete((v, e) -> scope.close());
       // A caller that gives up (cancels) while negotiation runs must not leave the stream counting.
       result.whenComplete((s, e) -> {
         if (e != null) {
@@ -154,7 +170,10 @@ public final class TcpConn implements NetConn {
       }, negotiationTimeout.toNanos(), TimeUnit.NANOSECONDS);
       negotiation.whenComplete((outcome, error) -> {
         timer.cancel(false);
-        if (error != null) {
+        LimitExceededException refused = error == null ? chargeProtocol(scope, outcome.protocol(), muxed) : null;
+        if (refused != null) {
+          result.completeExceptionally(refused);
+        } else if (error != null) {
           // Reset first: the stream must stop counting before the caller hears of the failure.
           muxed.reset();
           result.completeExceptionally(unwrap(error));
@@ -171,6 +190,22 @@ public final class TcpConn implements NetConn {
    * streams and never proposes a protocol would otherwise hold them until the session's stream limit).
    */
   private void onInboundStream(MuxedStream muxed) {
+    ResourceManager.StreamScope scope;
+    try {
+      scope = resources.openStream(this, Direction.INBOUND);
+    } catch (LimitExceededException e) {
+      log.debug("{}: inbound stream {} refused: {}", id, muxed.id(), e.getMessage());
+      muxed.reset();
+      return;
+    }
+    muxed.closeFuture().whenComplete((v, e) -> scope.close());
+    try {
+      scope.reserveMemory(YamuxFrame.INITIAL_WINDOW);
+    } catch (LimitExceededException e) {
+      log.debug("{}: inbound stream {} refused: {}", id, muxed.id(), e.getMessage());
+      muxed.reset();
+      return;
+    }
     MultistreamNegotiator negotiator = MultistreamNegotiator.responder(p -> router.handlerFor(p).isPresent());
     CompletableFuture<StreamNegotiation.Outcome> negotiation = StreamNegotiation.run(muxed, negotiator);
     ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
@@ -185,7 +220,7 @@ public final class TcpConn implements NetConn {
         return;
       }
       Optional<StreamHandler> handler = router.handlerFor(outcome.protocol());
-      if (handler.isEmpty()) {
+      if (handler.isEmpty() || chargeProtocol(scope, outcome.protocol(), muxed) != null) {
         muxed.reset();
         return;
       }
@@ -197,6 +232,22 @@ public final class TcpConn implements NetConn {
         stream.reset();
       }
     });
+  }
+
+  /**
+   * Charges {@code muxed} to its negotiated {@code protocol}'s scope; on a refusal resets it (its scope is
+   * closed by its close future) and returns the refusal, else null.
+   */
+  private LimitExceededException chargeProtocol(ResourceManager.StreamScope scope, String protocol,
+      MuxedStream muxed) {
+    try {
+      scope.setProtocol(protocol);
+      return null;
+    } catch (LimitExceededException e) {
+      log.debug("{}: stream {} refused: {}", id, muxed.id(), e.getMessage());
+      muxed.reset();
+      return e;
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.braid.api.Direction;
 import io.braid.api.HostIdentity;
 import io.braid.api.Multiaddr;
 import io.braid.api.PeerId;
+import io.braid.api.ResourceManager;
 import io.braid.api.StreamRouter;
 import io.braid.transport.tcp.internal.mss.MultistreamHandler;
 import io.braid.transport.tcp.internal.noise.NoiseHandshakeHandler;
@@ -41,8 +42,16 @@ public final class Upgrader {
   private final StreamRouter router;
   private final Duration timeout;
   private final YamuxConfig yamuxConfig;
+  private final ResourceManager resources;
 
   public Upgrader(HostIdentity identity, StreamRouter router, Duration timeout, YamuxConfig yamuxConfig) {
+    this(identity, router, timeout, yamuxConfig, ResourceManager.UNLIMITED);
+  }
+
+  /** @param resources what each connection asks before it opens or accepts a stream */
+  public Upgrader(HostIdentity identity, StreamRouter router, Duration timeout, YamuxConfig yamuxConfig,
+      ResourceManager resources) {
+    this.resources = Objects.requireNonNull(resources, "resources");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.router = Objects.requireNonNull(router, "router");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -105,7 +114,7 @@ public final class Upgrader {
             return;
           }
           TcpConn conn = new TcpConn(channel, direction, identity.peerId(), secured.remotePeerId(),
-              localAddress, remoteAddress, router, yamuxConfig, timeout);
+              localAddress, remoteAddress, router, yamuxConfig, timeout, resources);
           channel.pipeline().addLast("yamux", conn.session());
           if (!result.complete(conn)) {
             conn.close();

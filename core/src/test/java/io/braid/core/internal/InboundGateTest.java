@@ -1,0 +1,141 @@
+package io.braid.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.braid.api.LimitExceededException;
+import io.braid.api.Multiaddr;
+import io.braid.api.ResourceLimits;
+import io.braid.api.ResourceLimits.Limit;
+import io.braid.api.ResourceScope;
+import io.braid.core.internal.ScopeCounts.RemoteKey;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("InboundGate (per-IP and per-subnet limits, the eviction rule; no network)")
+class InboundGateTest {
+  private final ScopeCounts.Refusals refusals = new ScopeCounts.Refusals();
+  private int port = 40000;
+
+  private InboundGate gate(ResourceLimits.Builder limits) {
+    return new InboundGate(limits.build(), refusals);
+  }
+
+  private Multiaddr from(String ip) {
+    return Multiaddr.fromString((ip.contains(":") ? "/ip6/" : "/ip4/") + ip + "/tcp/" + port++);
+  }
+
+  @Test
+  @DisplayName("an address's and a subnet's keys: the IP, and its /24 (IPv4) or /56 (IPv6)")
+  void keys() {
+    assertEquals(new RemoteKey("10.1.2.3", "10.1.2.0/24"), RemoteKey.of(Multiaddr.fromString("/ip4/10.1.2.3/tcp/1")));
+    RemoteKey v6 = RemoteKey.of(Multiaddr.fromString("/ip6/2001:db8:1:2ff:1::1/tcp/1"));
+    assertEquals("2001:db8:1:200:0:0:0:0/56", v6.subnet());
+    assertNull(RemoteKey.of(Multiaddr.fromString("/memory/3")).ip());
+  }
+
+  @Test
+  @DisplayName("an address over its pending cap is refused, naming scope, limit and current use; another address is not")
+  void perIpPendingCap() {
+    InboundGate g = gate(ResourceLimits.builder().set(Limit.PENDING_PER_IP, 2));
+    g.admit(from("127.0.0.2"), () -> {});
+    InboundGate.Pending second = g.admit(from("127.0.0.2"), () -> {});
+    LimitExceededException e = assertThrows(LimitExceededException.class, () -> g.admit(from("127.0.0.2"), null));
+    assertEquals(ResourceScope.IP, e.scope());
+    assertEquals("127.0.0.2", e.scopeName());
+    assertEquals("pendingPerIp", e.limit());
+    assertEquals(2, e.current());
+    g.admit(from("127.0.0.1"), null);
+
+    assertTrue(g.established(second));
+    assertEquals(1, g.pending("127.0.0.2"), "an established connection no longer pends");
+    g.admit(from("127.0.0.2"), null);
+    assertEquals(1, refusals.snapshot().get("pendingPerIp"));
+  }
+
+  @Test
+  @DisplayName("a subnet over its pending cap is refused even from a fresh address in it")
+  void perSubnetPendingCap() {
+    InboundGate g = gate(ResourceLimits.builder().set(Limit.PENDING_PER_IP, 2).set(Limit.PENDING_PER_SUBNET, 3));
+    g.admit(from("10.0.0.1"), null);
+    g.admit(from("10.0.0.1"), null);
+    g.admit(from("10.0.0.2"), null);
+    LimitExceededException e = assertThrows(LimitExceededException.class, () -> g.admit(from("10.0.0.3"), null));
+    assertEquals(ResourceScope.SUBNET, e.scope());
+    assertEquals("10.0.0.0/24", e.scopeName());
+    g.admit(from("10.0.1.1"), null); // another /24
+  }
+
+  @Test
+  @DisplayName("inbound connections per address count established ones until they close")
+  void perIpConnectionCap() {
+    InboundGate g = gate(ResourceLimits.builder().set(Limit.PENDING_PER_IP, 1)
+        .set(Limit.CONNECTIONS_INBOUND_PER_IP, 2));
+    InboundGate.Pending p1 = g.admit(from("10.0.0.1"), null);
+    g.established(p1);
+    InboundGate.Pending p2 = g.admit(from("10.0.0.1"), null);
+    g.established(p2);
+    LimitExceededException e = assertThrows(LimitExceededException.class, () -> g.admit(from("10.0.0.1"), null));
+    assertEquals("connectionsInboundPerIp", e.limit());
+    g.closed(p1);
+    g.admit(from("10.0.0.1"), null);
+    assertTrue(g.snapshot()[0].containsKey("10.0.0.1"));
+  }
+
+  @Test
+  @DisplayName("eviction: the address holding the most pending handshakes loses its oldest, if it holds two more than the newcomer's")
+  void evictionRule() {
+    InboundGate g = gate(ResourceLimits.builder());
+    AtomicInteger aborted = new AtomicInteger();
+    InboundGate.Pending oldest = g.admit(from("10.0.0.9"), aborted::incrementAndGet);
+    g.admit(from("10.0.0.9"), aborted::incrementAndGet);
+    g.admit(from("10.0.0.9"), aborted::incrementAndGet);
+    g.admit(from("10.0.1.5"), () -> {});
+    g.admit(from("10.0.1.5"), () -> {});
+
+    InboundGate.Pending newcomer = g.admit(from("192.168.7.7"), () -> {});
+    InboundGate.Pending victim = g.evictFor(newcomer);
+    assertSame(oldest, victim, "the oldest handshake of the address holding the most (3)");
+    assertTrue(g.wasEvicted(victim));
+    assertEquals(2, g.pending("10.0.0.9"));
+    assertEquals(0, aborted.get(), "the caller runs abort, after unlocking");
+    assertFalse(g.established(victim), "an evicted handshake cannot be established");
+    assertEquals(1, refusals.snapshot().get("evictedPending"));
+
+    // Now 10.0.0.9 and 10.0.1.5 hold 2 each; a newcomer from 10.0.1.5 (which would then hold 3) evicts nobody.
+    InboundGate.Pending fromSecond = g.admit(from("10.0.1.5"), () -> {});
+    assertNull(g.evictFor(fromSecond));
+    g.failed(fromSecond);
+    // A third newcomer from a fresh address, holding 0: 2 >= 0 + 2, so one of them loses its oldest.
+    assertTrue(g.evictFor(g.admit(from("172.16.0.1"), () -> {})) != null);
+  }
+
+  @Test
+  @DisplayName("handshakes a transport cannot abort, or from addresses with no IP, are never evicted")
+  void unabortableNeverEvicted() {
+    InboundGate g = gate(ResourceLimits.builder());
+    g.admit(from("10.0.0.9"), null);
+    g.admit(from("10.0.0.9"), null);
+    g.admit(from("10.0.0.9"), null);
+    assertNull(g.evictFor(g.admit(from("10.9.9.9"), () -> {})));
+    assertNull(g.evictFor(g.admit(Multiaddr.fromString("/memory/5"), () -> {})));
+  }
+
+  @Test
+  @DisplayName("take finds a handshake by its remote address; failing it uncharges the address")
+  void takeAndFail() {
+    InboundGate g = gate(ResourceLimits.builder());
+    Multiaddr remote = from("10.0.0.1");
+    InboundGate.Pending p = g.admit(remote, () -> {});
+    assertSame(p, g.take(remote));
+    assertNull(g.take(remote));
+    g.failed(p);
+    assertEquals(0, g.pending("10.0.0.1"));
+    assertTrue(g.snapshot()[0].isEmpty(), "an address holding nothing leaves the snapshot");
+  }
+}
