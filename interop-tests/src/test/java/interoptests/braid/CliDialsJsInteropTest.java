@@ -50,10 +50,11 @@ class CliDialsJsInteropTest {
     /**
      * The CLI's peer id as the js listener saw it: the CLI makes a fresh identity per run and does not print
      * it, so it is read from the listener's first inbound CONNECTED line. js prints that line when the
-     * connection opens, before any stream, so it is there once the CLI run that opened it has returned.
+     * connection opens, before any stream; the test's reader thread may still be on its way to it when the
+     * CLI run returns, so this waits for it (bounded).
      */
-    private static String cliPeerAsSeenBy(JsPeer listener) {
-        Optional<String> line = listener.events().stream().filter(l -> l.startsWith("CONNECTED ")).findFirst();
+    private static String cliPeerAsSeenBy(JsPeer listener) throws InterruptedException {
+        Optional<String> line = listener.awaitEvent("CONNECTED ", EVENT_TIMEOUT);
         if (line.isEmpty()) {
             return fail("js listener reported no connection\n" + listener.describeOutput());
         }

@@ -194,6 +194,14 @@ final class JsPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits (at most {@code timeout}) for the first stdout line that starts with {@code prefix}: the process's
+     * output is read on another thread, so a line js printed may not have been read yet when a caller looks.
+     */
+    Optional<String> awaitEvent(String prefix, Duration timeout) throws InterruptedException {
+        return output.awaitStdoutLine(l -> l.startsWith(prefix), timeout);
+    }
+
     /** The listener's stdout lines so far (LISTEN, CONNECTED, DISCONNECTED, IDENTIFIED). */
     List<String> events() {
         return output.stdout();
