@@ -15,22 +15,20 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A soak run: one listener ({@link SoakListener}, in its own JVM) under {@code --clients} misbehaving clients
- * ({@link SoakAttackers}: idle sockets, garbage, handshake stalls, stream floods, readers that never read) while a
+ * ({@link SoakAttackers}, in a third JVM under {@code nice -n 19}: idle sockets, garbage, handshake stalls, stream floods, readers that never read) while a
  * well-behaved peer on 127.0.0.1 runs {@code /perf/1.0.0} and pings. It prints the well-behaved peer's
  * throughput and ping RTT under attack as a ratio of a clean run of the same length, the listener's heap and
  * direct memory, and its open file descriptors before, during and after the attack.
@@ -80,17 +78,20 @@ public final class Soak {
 
   static boolean run(int seconds, int clients) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process listener = new ProcessBuilder(java.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        SoakListener.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
+    String jfr = System.getProperty("soak.listener.jfr"); // e.g. -Dsoak.listener.jfr=/tmp/listener.jfr: profile it
+    if (jfr != null) {
+      command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), SoakListener.class.getName()));
+    Process listener = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader from = new BufferedReader(new InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8));
     PrintWriter to = new PrintWriter(listener.getOutputStream(), true, StandardCharsets.UTF_8);
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "soak-timer");
-      t.setDaemon(true);
-      return t;
-    });
     try {
       String first = from.readLine();
+      for (int skipped = 0; first != null && !first.startsWith("LISTEN ") && skipped < 20; skipped++) {
+        first = from.readLine(); // the JVM's own notices (a flight recording starting, say)
+      }
       if (first == null || !first.startsWith("LISTEN ")) {
         throw new IllegalStateException("the listener did not start: " + first);
       }
@@ -110,26 +111,65 @@ public final class Soak {
         Stats before = stats(to, from);
         Measure attacked;
         Stats during;
-        Map<SoakAttackers.Kind, SoakAttackers.Counts> counts;
-        try (SoakAttackers attack = new SoakAttackers(address, peer, clients)) {
-          timer.scheduleAtFixedRate(attack::tick, 200, 200, TimeUnit.MILLISECONDS);
+        List<String> counts;
+        Process attackers = attackers(java, target, clients);
+        try {
           Thread.sleep(3_000); // let every client connect once
           attacked = measure(good, peer, seconds);
           during = stats(to, from);
-          counts = attack.counts();
+        } finally {
+          counts = stopAttackers(attackers);
         }
-        timer.shutdownNow();
         Stats after = settle(to, from, before);
         report(clean, attacked, List.of(before0, before, during, after), counts);
         return verdicts(clean, attacked, before, after);
       }
     } finally {
-      timer.shutdownNow();
       to.println("quit");
       if (!listener.waitFor(30, TimeUnit.SECONDS)) {
         listener.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Starts {@link SoakAttackers} in a JVM of its own, under {@code nice -n 19} where {@code nice} exists, and
+   * waits (bounded) until its clients are started.
+   */
+  static Process attackers(Path java, Multiaddr target, int clients) throws IOException {
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
+      command.addAll(List.of("/usr/bin/nice", "-n", "19"));
+    }
+    command.addAll(List.of(java.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        SoakAttackers.class.getName(), target.toString(), Integer.toString(clients)));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    if (!"STARTED".equals(line)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("the attackers did not start: " + line);
+    }
+    return p;
+  }
+
+  /** Tells the attackers to stop and returns their {@code COUNTS} lines (waiting at most 60 s). */
+  static List<String> stopAttackers(Process p) throws Exception {
+    PrintWriter to = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8);
+    to.println("stop");
+    to.close();
+    List<String> counts = new ArrayList<>();
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; (line = out.readLine()) != null; ) {
+      if (line.startsWith("COUNTS ")) {
+        counts.add(String.format(Locale.ROOT, "%-12s %s", line.split(" ")[1],
+            line.substring(8 + line.split(" ")[1].length())));
+      }
+    }
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+    return counts;
   }
 
   /** Perf rounds (16 MiB each way on a new stream) back to back, and a ping every 100 ms, for {@code seconds}. */
@@ -215,7 +255,7 @@ public final class Soak {
   }
 
   private static void report(Measure clean, Measure attacked, List<Stats> stats,
-      Map<SoakAttackers.Kind, SoakAttackers.Counts> counts) {
+      List<String> counts) {
     System.out.println();
     System.out.println("| well-behaved peer      |     clean |  attacked |  ratio |");
     System.out.println("|------------------------|----------:|----------:|-------:|");
@@ -234,7 +274,7 @@ public final class Soak {
       System.out.println(stats.get(i).row(when[i]));
     }
     System.out.println();
-    counts.forEach((k, c) -> System.out.printf(Locale.ROOT, "%-12s %s%n", k, c));
+    counts.forEach(System.out::println);
   }
 
   private static void row(String name, double clean, double attacked) {

@@ -45,11 +45,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the echo.
  * </ul>
  *
+ * <p>{@link Soak} runs them in a JVM of their own under {@code nice -n 19} ({@link #main}): on a machine shared
+ * with the listener, the attackers' own CPU stands for machines elsewhere and must not be what slows the
+ * well-behaved peer; what is measured is what they make the listener do.
+ *
  * <p>A client whose connection the listener closes (or refuses) comes back 200 ms later, until {@link #stop()}.
  * Raw clients run on one selector thread; the real peers on 20 {@link TcpTransport}s of one event loop each,
  * each with its own identity and source address. Every loop ends at {@link #stop()}.
  */
-final class SoakAttackers implements AutoCloseable {
+public final class SoakAttackers implements AutoCloseable {
   enum Kind { IDLE, GARBAGE, STALL, STREAM_FLOOD, NEVER_READ }
 
   /** What happened to one kind's clients. */
@@ -109,6 +113,35 @@ final class SoakAttackers implements AutoCloseable {
       realClient(Kind.STREAM_FLOOD, transports.get(i % REAL_PEERS));
       realClient(Kind.NEVER_READ, transports.get((i + REAL_PEERS / 2) % REAL_PEERS));
     }
+  }
+
+  /**
+   * {@code SoakAttackers <multiaddr with /p2p/> <clients>}: starts the clients, prints {@code STARTED}, runs
+   * until a line {@code stop} (or the end of standard input), then prints one {@code COUNTS <kind> ...} line
+   * per kind and exits.
+   */
+  public static void main(String[] args) throws Exception {
+    Multiaddr target = Multiaddr.fromString(args[0]);
+    int clients = Integer.parseInt(args[1]);
+    java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor();
+    try (SoakAttackers attack = new SoakAttackers(target.withoutPeerId(), target.peerId().orElseThrow(), clients)) {
+      timer.scheduleAtFixedRate(attack::tick, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+      System.out.println("STARTED");
+      System.out.flush();
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+          StandardCharsets.UTF_8));
+      for (String line; (line = in.readLine()) != null && !line.equals("stop"); ) {
+        // only "stop" means anything
+      }
+      timer.shutdownNow();
+      attack.stop();
+      attack.counts().forEach((k, c) -> System.out.println("COUNTS " + k + " " + c));
+      System.out.flush();
+    } finally {
+      timer.shutdownNow();
+    }
+    System.exit(0);
   }
 
   Map<Kind, Counts> counts() {
