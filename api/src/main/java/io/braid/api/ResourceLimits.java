@@ -33,6 +33,14 @@ public final class ResourceLimits {
     CONNECTIONS_INBOUND_PER_IP("connectionsInboundPerIp", ResourceScope.IP, 1024, 1),
     /** Inbound connections (handshaking or established) from one subnet. Default 2048. */
     CONNECTIONS_INBOUND_PER_SUBNET("connectionsInboundPerSubnet", ResourceScope.SUBNET, 2048, 1),
+    /**
+     * Inbound connections node-wide, handshaking or established (from addresses with an IP). Default 1536, so
+     * that inbound connections alone cannot take every one of {@link ConnectionConfig#maxConnections()}'s
+     * 2048 slots.
+     */
+    CONNECTIONS_INBOUND("connectionsInbound", ResourceScope.SYSTEM, 1536, 0),
+    /** Outbound connections node-wide, dialing or established. Default 1536. */
+    CONNECTIONS_OUTBOUND("connectionsOutbound", ResourceScope.SYSTEM, 1536, 0),
     /** Outbound handshakes under way to one peer; more wait in the handshake queue. Default 8. */
     PENDING_OUTBOUND_PER_PEER("pendingOutboundPerPeer", ResourceScope.PEER, 8, 1),
     /** Outbound handshakes waiting for a slot, node-wide; one more fails at once. Default 1024. */

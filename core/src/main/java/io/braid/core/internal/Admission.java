@@ -1,6 +1,7 @@
 package io.braid.core.internal;
 
 import io.braid.api.BraidException;
+import io.braid.api.ConnectionConfig;
 import io.braid.api.ConnectionClosedException;
 import io.braid.api.Direction;
 import io.braid.api.InboundConnectionHandler;
@@ -12,6 +13,7 @@ import io.braid.api.PeerId;
 import io.braid.api.ResourceLimits;
 import io.braid.api.ResourceScope;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,13 @@ public final class Admission implements InboundConnectionHandler {
   private final ScopedResourceManager resources;
   private final InboundGate gate;
   private final HandshakeQueue handshakes;
+  private final long maxOutbound;
+  /**
+   * Outbound connections node-wide, dialing or established ({@link ResourceLimits.Limit#CONNECTIONS_OUTBOUND}):
+   * one per attempt's reserved slot, handed on to the connection it makes and given back when that closes,
+   * or when the attempt ends without one (or its slot goes to an inbound connection).
+   */
+  private final AtomicLong outbound = new AtomicLong();
 
   public Admission(PeerId localPeer, int maxPerPeer, SlotPool slots, ConnectionRegistry registry,
       GuardedGater gater) {
@@ -72,6 +81,7 @@ public final class Admission implements InboundConnectionHandler {
     this.gater = Objects.requireNonNull(gater, "gater");
     this.resources = Objects.requireNonNull(resources, "resources");
     this.gate = resources.inboundGate();
+    this.maxOutbound = resources.limits().get(ResourceLimits.Limit.CONNECTIONS_OUTBOUND);
     this.handshakes = Objects.requireNonNull(handshakes, "handshakes");
   }
 
@@ -87,11 +97,41 @@ public final class Admission implements InboundConnectionHandler {
 
   // ---- outbound (caller holds the peer's lock)
 
-  /** Reserves up to {@code need} slots for new attempts to {@code p}; how many were granted. */
+  /**
+   * Reserves up to {@code need} slots for new attempts to {@code p}, within the node-wide outbound limit and
+   * {@link ConnectionConfig#maxConnections()}; how many were granted.
+   */
   int reserveForDial(PeerState p, int need) {
-    int granted = need > 0 ? slots.reserve(need) : 0;
+    if (need <= 0) {
+      return 0;
+    }
+    long room;
+    long before;
+    do {
+      before = outbound.get();
+      room = Math.max(0, Math.min(need, maxOutbound - before));
+    } while (room > 0 && !outbound.compareAndSet(before, before + room));
+    int granted = room > 0 ? slots.reserve((int) room) : 0;
+    outbound.addAndGet(granted - room); // what maxConnections did not grant
     p.reserved += granted;
     return granted;
+  }
+
+  /** Whether {@link ResourceLimits.Limit#CONNECTIONS_OUTBOUND} is what keeps dials from reserving a slot. */
+  boolean outboundFull() {
+    return outbound.get() >= maxOutbound;
+  }
+
+  /** Outbound connections dialing or established now, node-wide. */
+  long outbound() {
+    return outbound.get();
+  }
+
+  /** The exception for a dial refused by the node-wide outbound limit. */
+  LimitExceededException outboundRefusal(PeerId peer) {
+    resources.countRefusal(ResourceLimits.Limit.CONNECTIONS_OUTBOUND.configName());
+    return new LimitExceededException(ResourceScope.SYSTEM, "",
+        ResourceLimits.Limit.CONNECTIONS_OUTBOUND.configName(), maxOutbound, outbound.get(), "cannot dial " + peer);
   }
 
   /** An attempt ends without a connection: its per-peer slot goes; returns the global slots to release. */
@@ -101,6 +141,7 @@ public final class Admission implements InboundConnectionHandler {
       return 0;
     }
     p.reserved--;
+    outbound.decrementAndGet();
     return 1;
   }
 
@@ -121,6 +162,7 @@ public final class Admission implements InboundConnectionHandler {
       return new Outbound(false, SimultaneousOpen.RULE, null, 0);
     }
     p.reserved--;
+    outbound.decrementAndGet(); // the attempt's; a kept connection takes it again below
     if (slots.isClosed() || cancelled) {
       return new Outbound(false, "dial cancelled", null, 1);
     }
@@ -133,6 +175,8 @@ public final class Admission implements InboundConnectionHandler {
           new BraidException("peer denied by the connection gater", false), 1);
     }
     registry.add(p, conn);
+    outbound.incrementAndGet();
+    conn.closeFuture().whenComplete((r, e) -> outbound.decrementAndGet());
     return Outbound.KEPT;
   }
 
@@ -163,8 +207,8 @@ public final class Admission implements InboundConnectionHandler {
       pending = gate.admit(remoteAddress, abort);
     } catch (LimitExceededException e) {
       log.debug("refusing an inbound connection from {}: {}", remoteAddress, e.getMessage());
-      metrics.limitRefused(null, e.scope() == ResourceScope.IP ? LimitScope.PER_IP : LimitScope.PER_SUBNET,
-          Direction.INBOUND);
+      metrics.limitRefused(null, e.scope() == ResourceScope.IP ? LimitScope.PER_IP
+          : e.scope() == ResourceScope.SUBNET ? LimitScope.PER_SUBNET : LimitScope.MAX_CONNECTIONS, Direction.INBOUND);
       return false;
     }
     SlotPool.Inbound taken = slots.tryAcceptInbound();
@@ -256,6 +300,7 @@ public final class Admission implements InboundConnectionHandler {
       } else if (remoteWins && p.reserved > 0) {
         // The remote (smaller) peer's dial wins; one of our attempts gives up its slot.
         p.reserved--;
+        outbound.decrementAndGet(); // that attempt's outbound slot is now this inbound connection's
         p.superseded++;
         toRelease++;
         keep = true;

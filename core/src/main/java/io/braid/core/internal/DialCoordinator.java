@@ -111,10 +111,11 @@ public final class DialCoordinator {
         refused = LimitScope.MAX_CONNECTIONS; // fewer slots than the per-peer target asks for
       }
       if (p.dial == null && granted == 0) {
-        return open.isEmpty()
-            ? CompletableFuture.failedFuture(new LimitExceededException("maxConnections", maxConnections,
-                "cannot dial " + peer))
-            : CompletableFuture.completedFuture(open);
+        if (!open.isEmpty()) {
+          return CompletableFuture.completedFuture(open);
+        }
+        return CompletableFuture.failedFuture(admission.outboundFull() ? admission.outboundRefusal(peer)
+            : new LimitExceededException("maxConnections", maxConnections, "cannot dial " + peer));
       }
       if (p.dial != null) {
         // Share the dial in flight; top it up if connections closed since it started.

@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * The address scopes of inbound connections: per remote IP and per subnet, pending handshakes
  * ({@link Limit#PENDING_PER_IP}, {@link Limit#PENDING_PER_SUBNET}) and inbound connections, handshaking or
- * established ({@link Limit#CONNECTIONS_INBOUND_PER_IP}, {@link Limit#CONNECTIONS_INBOUND_PER_SUBNET});
+ * established ({@link Limit#CONNECTIONS_INBOUND_PER_IP}, {@link Limit#CONNECTIONS_INBOUND_PER_SUBNET}, and
+ * node-wide {@link Limit#CONNECTIONS_INBOUND});
  * and the <b>eviction rule</b> for when the node-wide pending cap is full: the address holding the most
  * pending handshakes loses its oldest one to the newcomer, provided it holds at least two more than the
  * newcomer's address (so that the swap never leaves the newcomer's address holding more than the
@@ -56,6 +57,8 @@ final class InboundGate {
   private final Map<String, ArrayDeque<Pending>> queues = new HashMap<>();
   /** Handshakes under way by remote address, to find the one a transport's callback is about. */
   private final Map<Multiaddr, ArrayDeque<Pending>> byRemote = new HashMap<>();
+  /** Inbound connections (with an IP) handshaking or established, node-wide ({@link Limit#CONNECTIONS_INBOUND}). */
+  private long inbound;
 
   InboundGate(ResourceLimits limits, ScopeCounts.Refusals refusals) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -80,6 +83,8 @@ final class InboundGate {
         check(ResourceScope.SUBNET, key.subnet(), Limit.PENDING_PER_SUBNET, net.pending);
         check(ResourceScope.IP, key.ip(), Limit.CONNECTIONS_INBOUND_PER_IP, ip.connectionsInbound);
         check(ResourceScope.SUBNET, key.subnet(), Limit.CONNECTIONS_INBOUND_PER_SUBNET, net.connectionsInbound);
+        check(ResourceScope.SYSTEM, "", Limit.CONNECTIONS_INBOUND, inbound);
+        inbound++;
         ips.put(key.ip(), ip);
         subnets.put(key.subnet(), net);
         ip.pending++;
@@ -233,11 +238,19 @@ final class InboundGate {
     }
     if (p.inConnectionCounts) {
       p.inConnectionCounts = false;
+      inbound--;
       ip.connectionsInbound--;
       net.connectionsInbound--;
     }
     ScopeCounts.dropIfEmpty(ips, p.key.ip());
     ScopeCounts.dropIfEmpty(subnets, p.key.subnet());
+  }
+
+  /** Inbound connections (with an IP) handshaking or established now, node-wide. */
+  long inbound() {
+    synchronized (lock) {
+      return inbound;
+    }
   }
 
   /** Handshakes counted per address now (for tests and snapshots). */

@@ -88,6 +88,30 @@ class InboundGateTest {
   }
 
   @Test
+  @DisplayName("connectionsInbound bounds inbound connections node-wide, from any address, until they close")
+  void nodeWideInboundCap() {
+    InboundGate g = gate(ResourceLimits.builder().set(Limit.CONNECTIONS_INBOUND, 2));
+    InboundGate.Pending a = g.admit(from("10.0.0.1"), null);
+    InboundGate.Pending b = g.admit(from("10.9.0.1"), null);
+    LimitExceededException e = assertThrows(LimitExceededException.class, () -> g.admit(from("10.7.0.1"), null));
+    assertEquals(ResourceScope.SYSTEM, e.scope());
+    assertEquals("connectionsInbound", e.limit());
+    assertEquals(2, e.current());
+    assertEquals(0, g.pending("10.7.0.1"), "nothing charged to the refused address");
+
+    assertTrue(g.established(a));
+    g.failed(b);
+    assertEquals(1, g.inbound(), "a failed handshake gives its place back, an established connection keeps it");
+    InboundGate.Pending c = g.admit(from("10.7.0.1"), null);
+    assertThrows(LimitExceededException.class, () -> g.admit(from("10.8.0.1"), null));
+    g.closed(a);
+    g.admit(from("10.8.0.1"), null);
+    assertEquals(2, g.inbound());
+    assertEquals(2, refusals.snapshot().get("connectionsInbound"));
+    assertTrue(g.established(c));
+  }
+
+  @Test
   @DisplayName("eviction: the address holding the most pending handshakes loses its oldest, if it holds two more than the newcomer's")
   void evictionRule() {
     InboundGate g = gate(ResourceLimits.builder());

@@ -14,6 +14,7 @@ import io.braid.api.NetConn;
 import io.braid.api.PeerId;
 import io.braid.api.ResourceLimits;
 import io.braid.api.ResourceLimits.Limit;
+import io.braid.api.ResourceScope;
 import io.braid.api.TransportException;
 import io.braid.testkit.Awaits;
 import io.braid.testkit.FakeNetConn;
@@ -152,6 +153,48 @@ class ResourceAdmissionTest {
       assertEquals(0, parts.handshakes.queued());
       assertEquals(0, parts.clock.pendingTaskCount(), "no retry scheduled");
       assertTrue(parts.transport.pending().isEmpty());
+    }
+
+    @Test
+    @DisplayName("connectionsOutbound bounds outbound connections node-wide, dialing or established; a closed one gives its place back")
+    void nodeWideOutboundLimit() {
+      Parts parts = Parts.withLimits(Parts.config(3).build(),
+          ResourceLimits.builder().set(Limit.CONNECTIONS_OUTBOUND, 2).build());
+      CompletableFuture<List<NetConn>> first = parts.dial(peer);
+      assertEquals(2, parts.transport.pending().size(), "two of the three wanted: the outbound limit");
+      FakeNetConn a = parts.connect(0);
+      parts.connect(0);
+      assertEquals(2, Awaits.await(first, WAIT, "dial").size());
+      assertEquals(2, parts.admission.outbound());
+
+      PeerId other = FakeNetConn.testPeer(8);
+      LimitExceededException e = assertInstanceOf(LimitExceededException.class,
+          Awaits.awaitFailure(parts.dial(other), WAIT, "dial"));
+      assertEquals("connectionsOutbound", e.limit());
+      assertEquals(ResourceScope.SYSTEM, e.scope());
+      assertEquals(2, e.current());
+      assertEquals(1, parts.resources.usage().refusals().get("connectionsOutbound"));
+
+      a.close();
+      assertEquals(1, parts.admission.outbound(), "a closed connection gives its place back");
+      CompletableFuture<List<NetConn>> second = parts.dial(other);
+      parts.connect(0);
+      assertEquals(1, Awaits.await(second, WAIT, "dial").size());
+      assertEquals(2, parts.admission.outbound());
+    }
+
+    @Test
+    @DisplayName("attempts that fail give their outbound place back")
+    void failedAttemptsGiveTheirPlaceBack() {
+      Parts parts = Parts.withLimits(Parts.config(2).build(),
+          ResourceLimits.builder().set(Limit.CONNECTIONS_OUTBOUND, 2).build());
+      CompletableFuture<List<NetConn>> dial = parts.dial(peer);
+      assertEquals(2, parts.admission.outbound(), "each attempt holds a place while it dials");
+      for (ScriptedTransport.Dial d : List.copyOf(parts.transport.pending())) {
+        d.future().completeExceptionally(new TransportException("refused"));
+      }
+      assertInstanceOf(DialException.class, Awaits.awaitFailure(dial, WAIT, "dial"));
+      assertEquals(0, parts.admission.outbound());
     }
 
     @Test
