@@ -474,7 +474,7 @@ public final class TcpTransport implements Transport {
    *
    * @throws IllegalArgumentException if {@code conn} was not made by a {@code TcpTransport}
    */
-  static boolean earlyMuxerNegotiated(NetConn conn) {
+  public static boolean earlyMuxerNegotiated(NetConn conn) {
     return tcp(conn).earlyMuxer();
   }
 

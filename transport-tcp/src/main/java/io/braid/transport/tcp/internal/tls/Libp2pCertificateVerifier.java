@@ -5,18 +5,23 @@ import io.braid.api.PeerIdMismatchException;
 import io.braid.identity.PublicKey;
 import io.braid.identity.PublicKeys;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.CertException;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
  * Checks a peer's libp2p TLS certificate chain (libp2p/specs tls/tls.md) and names the peer it proves.
@@ -30,6 +35,11 @@ import org.bouncycastle.asn1.ASN1Sequence;
  * key of a supported type (Ed25519, secp256k1, ECDSA, RSA); its signature valid over
  * {@value Libp2pCertificate#SIGNATURE_PREFIX} and the certificate's SubjectPublicKeyInfo. Then, when an
  * expected peer is given, the key's peer id must equal it ({@link PeerIdMismatchException} otherwise).
+ *
+ * <p>The certificate is read from its DER encoding ({@link X509Certificate#getEncoded()}) with bouncycastle,
+ * never with the JDK's parser, which refuses an empty issuer name (js-libp2p's certificates have one) and
+ * which the OpenSSL provider's lazily parsed certificates would call. The JDK's own TLS provider parses the
+ * peer's certificate itself before any trust manager runs, so it cannot accept such certificates at all.
  *
  * <p>Stateless and thread-safe. No exception but those two escapes for any input.
  */
@@ -59,33 +69,57 @@ public final class Libp2pCertificateVerifier {
       throw new TlsHandshakeException("the peer must present exactly one certificate, it presented "
           + (chain == null ? 0 : chain.length));
     }
-    X509Certificate cert = chain[0];
+    // Parsed from its DER with bouncycastle: the JDK refuses certificates with an empty issuer (js-libp2p
+    // makes those), and the OpenSSL provider hands over certificates that parse lazily with the JDK.
+    X509CertificateHolder cert;
     try {
-      cert.checkValidity(Date.from(now));
-    } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+      cert = new X509CertificateHolder(chain[0].getEncoded());
+    } catch (IOException | CertificateEncodingException | RuntimeException e) {
+      throw new TlsHandshakeException("the peer's certificate is not a DER X.509 certificate: " + e.getMessage(), e);
+    }
+    if (!cert.isValidOn(Date.from(now))) {
       throw new TlsHandshakeException("the peer's certificate is outside its validity period ("
-          + cert.getNotBefore().toInstant() + " to " + cert.getNotAfter().toInstant() + ", now " + now + ")", e);
+          + cert.getNotBefore().toInstant() + " to " + cert.getNotAfter().toInstant() + ", now " + now + ")");
     }
-    if (!cert.getIssuerX500Principal().equals(cert.getSubjectX500Principal())) {
+    if (!cert.getIssuer().equals(cert.getSubject())) {
       throw new TlsHandshakeException("the peer's certificate is not self-signed: issuer "
-          + cert.getIssuerX500Principal() + " differs from subject " + cert.getSubjectX500Principal());
+          + cert.getIssuer() + " differs from subject " + cert.getSubject());
     }
+    byte[] spki;
+    boolean selfSigned;
     try {
-      cert.verify(cert.getPublicKey());
-    } catch (GeneralSecurityException | RuntimeException e) {
+      spki = cert.getSubjectPublicKeyInfo().getEncoded("DER");
+      java.security.PublicKey certKey = java.security.KeyFactory.getInstance(
+          keyAlgorithm(cert.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId()))
+          .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+      selfSigned = cert.isSignatureValid(new JcaContentVerifierProviderBuilder().build(certKey));
+    } catch (IOException | OperatorCreationException | CertException | java.security.GeneralSecurityException
+        | RuntimeException e) {
       throw new TlsHandshakeException("the peer's certificate is not self-signed: its signature does not "
           + "verify with its own key (" + e.getMessage() + ")", e);
     }
-    Set<String> critical = cert.getCriticalExtensionOIDs() == null
-        ? Set.of() : new HashSet<>(cert.getCriticalExtensionOIDs());
+    if (!selfSigned) {
+      throw new TlsHandshakeException("the peer's certificate is not self-signed: its signature does not "
+          + "verify with its own key");
+    }
+    Set<String> critical = new HashSet<>();
+    for (Object oid : cert.getCriticalExtensionOIDs()) {
+      critical.add(oid.toString());
+    }
     critical.removeAll(UNDERSTOOD_CRITICAL);
     if (!critical.isEmpty()) {
-      throw new TlsHandshakeException("the peer's certificate has unknown critical extensions " + critical);
+      throw new TlsHandshakeException("the peer's certificate has unknown critical extensions " + new TreeSet<>(critical));
     }
-    byte[] wrapped = cert.getExtensionValue(Libp2pCertificate.EXTENSION_OID);
-    if (wrapped == null) {
+    Extension extension = cert.getExtension(new ASN1ObjectIdentifier(Libp2pCertificate.EXTENSION_OID));
+    if (extension == null) {
       throw new TlsHandshakeException("the peer's certificate lacks the libp2p public key extension "
           + Libp2pCertificate.EXTENSION_OID);
+    }
+    byte[] wrapped;
+    try {
+      wrapped = extension.getExtnValue().getEncoded("DER");
+    } catch (IOException e) {
+      throw new TlsHandshakeException("the libp2p extension of the peer's certificate does not encode", e);
     }
     byte[][] fields = parseExtension(wrapped);
     PublicKey key;
@@ -95,7 +129,7 @@ public final class Libp2pCertificateVerifier {
       throw new TlsHandshakeException("the libp2p public key in the peer's certificate is not a supported key: "
           + e.getMessage(), e);
     }
-    byte[] signed = Libp2pCertificate.signedData(cert.getPublicKey().getEncoded());
+    byte[] signed = Libp2pCertificate.signedData(spki);
     boolean valid;
     try {
       valid = key.verify(signed, fields[1]);
@@ -111,6 +145,16 @@ public final class Libp2pCertificateVerifier {
       throw new PeerIdMismatchException(expectedPeer, peer);
     }
     return new Verified(peer, key);
+  }
+
+  /** The JCA name of a SubjectPublicKeyInfo algorithm OID (EC, RSA, Ed25519); the OID itself otherwise. */
+  private static String keyAlgorithm(String oid) {
+    return switch (oid) {
+      case "1.2.840.10045.2.1" -> "EC";
+      case "1.2.840.113549.1.1.1" -> "RSA";
+      case "1.3.101.112" -> "Ed25519";
+      default -> oid;
+    };
   }
 
   private static byte[][] parseExtension(byte[] wrapped) {

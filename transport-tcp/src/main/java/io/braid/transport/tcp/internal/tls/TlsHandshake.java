@@ -98,9 +98,16 @@ public final class TlsHandshake {
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(muxers, "muxers");
     Objects.requireNonNull(timeout, "timeout");
+    return install(channel, Libp2pCertificate.generate(identity), initiator, expectedPeer, openSsl, muxers,
+        timeout);
+  }
+
+  /** {@link #install(Channel, HostIdentity, boolean, PeerId, boolean, List, Duration)} with a given certificate. */
+  static TlsHandshake install(Channel channel, Libp2pCertificate.CertifiedKey key, boolean initiator,
+      PeerId expectedPeer, boolean openSsl, List<String> muxers, Duration timeout) {
     TlsHandshake handshake = new TlsHandshake();
     Libp2pTrustManager trust = new Libp2pTrustManager(initiator ? expectedPeer : null, Clock.systemUTC());
-    SslContext context = context(identity, initiator, openSsl, trust, muxers);
+    SslContext context = context(key, initiator, openSsl, trust, muxers);
     SslHandler ssl;
     try {
       ssl = context.newHandler(channel.alloc());
@@ -171,12 +178,18 @@ public final class TlsHandshake {
       return new ConnectionClosedException("the connection closed during the TLS handshake");
     }
     String detail = cause == null ? "unknown cause" : cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    Throwable root = cause;
+    while (root != null && root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != null && root != cause && root.getMessage() != null) {
+      detail += " (" + root.getMessage() + ")";
+    }
     return new TlsHandshakeException("the TLS handshake failed: " + detail, cause);
   }
 
-  private static SslContext context(HostIdentity identity, boolean initiator, boolean openSsl,
+  private static SslContext context(Libp2pCertificate.CertifiedKey key, boolean initiator, boolean openSsl,
       Libp2pTrustManager trust, List<String> muxers) {
-    Libp2pCertificate.CertifiedKey key = Libp2pCertificate.generate(identity);
     List<String> alpn = new ArrayList<>(muxers);
     alpn.add(ALPN_LIBP2P);
     SslContextBuilder builder = initiator
