@@ -1,8 +1,11 @@
 // js-libp2p reference peer for Braid's interop tests (driven by interop-tests/src/test/java).
 //
-//   node peer.mjs listen [--max-lifetime-ms N]
+//   node peer.mjs listen [--max-lifetime-ms N] [--security noise|tls|noise,tls]
 //   node peer.mjs dial <multiaddr>/p2p/<id> [--connections K] [--ping N]
 //                      [--echo-streams S --echo-bytes B] [--expect-peer <id>] [--timeout-ms T]
+//                      [--security noise|tls|noise,tls]
+//
+// --security: the connection encrypters, preferred first (default noise); tls is @libp2p/tls.
 //
 // listen: prints `LISTEN <multiaddr>/p2p/<peer id>` once ready, then one line per event:
 //   `CONNECTED <peer id> <direction> count=<n>`, `DISCONNECTED <peer id> count=<n>` (n = live connections with
@@ -20,6 +23,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
+import { tls } from '@libp2p/tls'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { setMaxListeners } from 'node:events'
@@ -31,9 +35,11 @@ const MIB = 1024 * 1024
 const ECHO_STREAM_TIMEOUT_MS = 60_000
 const STOP_TIMEOUT_MS = 3_000
 const USAGE = `usage:
-  node peer.mjs listen [--max-lifetime-ms N]
+  node peer.mjs listen [--max-lifetime-ms N] [--security noise|tls|noise,tls]
   node peer.mjs dial <multiaddr>/p2p/<peer id> [--connections K] [--ping N]
-                     [--echo-streams S --echo-bytes B] [--expect-peer <peer id>] [--timeout-ms T]`
+                     [--echo-streams S --echo-bytes B] [--expect-peer <peer id>] [--timeout-ms T]
+                     [--security noise|tls|noise,tls]`
+const ENCRYPTERS = { noise, tls }
 
 class UsageError extends Error {}
 
@@ -52,13 +58,23 @@ function intOption (name, text, min, max) {
   return value
 }
 
+function securityOption (text) {
+  const names = (text ?? '').split(',')
+  if (names.length === 0 || names.some(n => ENCRYPTERS[n] == null) || new Set(names).size !== names.length) {
+    throw new UsageError(`--security needs a comma list of noise and tls, got ${JSON.stringify(text)}`)
+  }
+  return names
+}
+
 function parseArgs (argv) {
   const [mode, ...rest] = argv
   if (mode === 'listen') {
-    const options = { mode, maxLifetimeMs: 600_000 }
+    const options = { mode, maxLifetimeMs: 600_000, security: ['noise'] }
     for (let i = 0; i < rest.length; i += 2) {
       if (rest[i] === '--max-lifetime-ms') {
         options.maxLifetimeMs = intOption(rest[i], rest[i + 1], 1, 3_600_000)
+      } else if (rest[i] === '--security') {
+        options.security = securityOption(rest[i + 1])
       } else {
         throw new UsageError(`unknown listen option ${JSON.stringify(rest[i])}`)
       }
@@ -77,7 +93,8 @@ function parseArgs (argv) {
       echoStreams: 0,
       echoBytes: 0,
       expectPeer: null,
-      timeoutMs: 30_000
+      timeoutMs: 30_000,
+      security: ['noise']
     }
     for (let i = 1; i < rest.length; i += 2) {
       const name = rest[i]
@@ -88,6 +105,7 @@ function parseArgs (argv) {
         case '--echo-streams': options.echoStreams = intOption(name, value, 0, 256); break
         case '--echo-bytes': options.echoBytes = intOption(name, value, 0, 64 * MIB); break
         case '--timeout-ms': options.timeoutMs = intOption(name, value, 1, 600_000); break
+        case '--security': options.security = securityOption(value); break
         case '--expect-peer':
           if (value == null || value.startsWith('--')) {
             throw new UsageError('--expect-peer needs a peer id')
@@ -105,11 +123,11 @@ function parseArgs (argv) {
   throw new UsageError(`unknown mode ${JSON.stringify(mode)}`)
 }
 
-async function createNode (listen) {
+async function createNode (listen, security) {
   const node = await createLibp2p({
     addresses: { listen: listen ? [LISTEN_ADDRESS] : [] },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: security.map(name => ENCRYPTERS[name]()),
     streamMuxers: [yamux()],
     services: { identify: identify(), ping: ping() },
     connectionManager: {
@@ -154,7 +172,7 @@ async function stopBounded (node) {
 }
 
 async function runListen (options) {
-  const node = await createNode(true)
+  const node = await createNode(true, options.security)
   const counts = new Map()
   const change = (peer, delta) => {
     const key = peer.toString()
@@ -288,7 +306,7 @@ async function runDial (options) {
   setMaxListeners(Infinity, signal)
 
   try {
-    node = await createNode(false)
+    node = await createNode(false, options.security)
     result.localPeerId = node.peerId.toString()
     let target = multiaddr(options.target)
     if (peerIdOf(target) == null) {

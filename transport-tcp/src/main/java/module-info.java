@@ -6,6 +6,10 @@
  * implementation details, so none is required transitively. The generated protobuf code is opened to
  * protobuf-java alone, whose reflective paths call the generated accessors.
  *
+ * <p>Bouncycastle (pkix, provider) builds the TLS certificates. BoringSSL (netty-tcnative, module {@code
+ * io.netty.tcnative.classes.openssl}, which netty-handler reads statically) is used for TLS only when it is
+ * in the module graph and its native library loads; otherwise TLS runs on the JDK's provider.
+ *
  * <p>Native epoll is used when its module ({@code io.netty.transport.epoll.linux.x86_64} or the
  * platform's) is in the module graph, e.g. with {@code --add-modules}; without it the transport falls
  * back to NIO, as it does on the class path without the native jar.
@@ -22,6 +26,8 @@ module io.braid.transport.tcp {
   requires io.netty.handler;
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;
+  requires org.bouncycastle.pkix;
+  requires org.bouncycastle.provider;
   requires org.slf4j;
 
   exports io.braid.transport.tcp;

@@ -5,10 +5,12 @@ import io.braid.api.StreamHandler;
 import io.braid.api.StreamRouter;
 import io.braid.api.TransportContext;
 import io.braid.identity.Identity;
+import io.braid.transport.tcp.SecurityProtocol;
 import io.braid.transport.tcp.TcpTransport;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,9 +23,18 @@ final class BraidSide {
 
     /** A TCP transport for {@code identity} that serves {@link #ECHO} (ping and identify are built in). */
     static TcpTransport transport(Identity identity) {
+        return new TcpTransport(context(identity));
+    }
+
+    /** Like {@link #transport(Identity)}, offering and proposing only {@code security}, in that order. */
+    static TcpTransport transport(Identity identity, List<SecurityProtocol> security) {
+        return TcpTransport.builder(context(identity)).security(security).build();
+    }
+
+    private static TransportContext context(Identity identity) {
         Map<String, StreamHandler> handlers = Map.of(ECHO, BraidSide::echo);
         StreamRouter router = protocol -> Optional.ofNullable(handlers.get(protocol));
-        return new TcpTransport(new TransportContext(identity, router, Duration.ofSeconds(20)));
+        return new TransportContext(identity, router, Duration.ofSeconds(20));
     }
 
     /** Writes back what it reads, each write before the next read; half-closes at end of stream. */

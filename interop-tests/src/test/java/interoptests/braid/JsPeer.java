@@ -56,7 +56,15 @@ final class JsPeer implements AutoCloseable {
      * @throws AssertionError when the listener exits or stays silent; the process is killed then
      */
     static JsPeer listen() throws IOException, InterruptedException {
-        Process process = start(List.of("listen"));
+        return listen(new String[0]);
+    }
+
+    /** {@link #listen()} with more {@code peer.mjs listen} options, e.g. {@code --security tls}. */
+    static JsPeer listen(String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("listen");
+        command.addAll(List.of(options));
+        Process process = start(command);
         ProcessOutput output = new ProcessOutput("js-listen-" + IDS.incrementAndGet(), process);
         Optional<String> line;
         try {

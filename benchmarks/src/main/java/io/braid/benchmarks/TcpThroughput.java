@@ -7,7 +7,9 @@ import io.braid.api.TransportContext;
 import io.braid.api.TransportListener;
 import io.braid.identity.Identity;
 import io.braid.testkit.TestStreamRouter;
+import io.braid.transport.tcp.SecurityProtocol;
 import io.braid.transport.tcp.TcpTransport;
+import io.braid.transport.tcp.TlsProvider;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,14 +23,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Upload throughput through the real stack (TCP, Noise, Yamux) between two {@link TcpTransport}s on
+ * Upload throughput through the real stack (TCP, Noise or TLS, Yamux) between two {@link TcpTransport}s on
  * 127.0.0.1: the client writes a fixed number of bytes spread over N streams on M connections, the
  * server's handler discards them, and the clock stops when the server has read every stream to its end.
+ * Before that, the time of {@value #HANDSHAKES} sequential connection upgrades (TCP connect, security
+ * handshake, muxer) after {@value #HANDSHAKES} of warm-up.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.TcpThroughput [MiB] [warm-up MiB]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.TcpThroughput [MiB] [warm-up MiB]
+ *     [--security noise|tls-jdk|tls-openssl]</pre>
  *
- * <p>Defaults: 256 MiB per case after a 64 MiB warm-up of the same case. Every wait is bounded: a case
- * that does not finish within {@link #CASE_TIMEOUT} is reported as timed out and the run goes on.
+ * <p>Defaults: 256 MiB per case after a 64 MiB warm-up of the same case, Noise. Every wait is bounded: a
+ * case that does not finish within {@link #CASE_TIMEOUT} is reported as timed out and the run goes on.
  */
 public final class TcpThroughput {
   private static final String PROTOCOL = "/braid/bench/sink/1.0.0";
@@ -38,6 +43,7 @@ public final class TcpThroughput {
   /** Writes each stream keeps in flight: enough to cover a Yamux window without queueing without bound. */
   private static final int IN_FLIGHT = 8;
   private static final long MIB = 1024 * 1024;
+  private static final int HANDSHAKES = 200;
 
   private record Case(String name, int connections, int streams) {}
 
@@ -57,10 +63,20 @@ public final class TcpThroughput {
   private TcpThroughput() {}
 
   public static void main(String[] args) throws Exception {
-    long mib = args.length > 0 ? Long.parseLong(args[0]) : 256;
-    long warmMib = args.length > 1 ? Long.parseLong(args[1]) : 64;
-    if (mib < 1 || warmMib < 0) {
-      throw new IllegalArgumentException("usage: TcpThroughput [MiB >= 1] [warm-up MiB >= 0]");
+    List<String> positional = new ArrayList<>();
+    String security = "noise";
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--security") && i + 1 < args.length) {
+        security = args[++i];
+      } else {
+        positional.add(args[i]);
+      }
+    }
+    long mib = positional.size() > 0 ? Long.parseLong(positional.get(0)) : 256;
+    long warmMib = positional.size() > 1 ? Long.parseLong(positional.get(1)) : 64;
+    if (mib < 1 || warmMib < 0 || !List.of("noise", "tls-jdk", "tls-openssl").contains(security)) {
+      throw new IllegalArgumentException(
+          "usage: TcpThroughput [MiB >= 1] [warm-up MiB >= 0] [--security noise|tls-jdk|tls-openssl]");
     }
     List<Case> cases = List.of(
         new Case("1 stream, 1 connection", 1, 1),
@@ -69,20 +85,28 @@ public final class TcpThroughput {
 
     TestStreamRouter serverRouter = new TestStreamRouter().register(PROTOCOL, TcpThroughput::sink);
     Identity serverIdentity = Identity.generate();
-    TcpTransport server = TcpTransport.builder(new TransportContext(serverIdentity, serverRouter, WAIT)).build();
-    TcpTransport client = TcpTransport.builder(
-        new TransportContext(Identity.generate(), new TestStreamRouter(), WAIT)).build();
+    TcpTransport server = configure(TcpTransport.builder(new TransportContext(serverIdentity, serverRouter, WAIT)),
+        security).build();
+    TcpTransport client = configure(TcpTransport.builder(
+        new TransportContext(Identity.generate(), new TestStreamRouter(), WAIT)), security).build();
     List<String> rows = new ArrayList<>();
     try {
       TransportListener listener = server.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"), SwarmFixtures.ACCEPT_ALL)
           .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       Multiaddr address = listener.addresses().get(0);
+      System.out.printf(Locale.ROOT, "java %s (%s), epoll %s, security %s, %d MiB per case after %d MiB warm-up%n",
+          System.getProperty("java.version"), System.getProperty("java.vm.name"), client.usesEpoll(), security, mib,
+          warmMib);
+      handshakes(client, address, serverIdentity, HANDSHAKES); // warm-up
+      double handshakeMs = handshakes(client, address, serverIdentity, HANDSHAKES);
+      String handshakeRow = String.format(Locale.ROOT, "| %-26s | %10s | %8.2f |",
+          HANDSHAKES + " upgrades, ms each", "", handshakeMs);
+      System.out.println(handshakeRow);
+      rows.add(handshakeRow);
       List<NetConn> conns = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         conns.add(client.dial(address, serverIdentity.peerId()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
       }
-      System.out.printf(Locale.ROOT, "java %s (%s), epoll %s, %d MiB per case after %d MiB warm-up%n",
-          System.getProperty("java.version"), System.getProperty("java.vm.name"), client.usesEpoll(), mib, warmMib);
       for (Case c : cases) {
         String result;
         try {
@@ -108,6 +132,27 @@ public final class TcpThroughput {
     System.out.println("| case                       |     Gbit/s |        s |");
     System.out.println("|----------------------------|-----------:|---------:|");
     rows.forEach(System.out::println);
+  }
+
+  private static TcpTransport.Builder configure(TcpTransport.Builder b, String security) {
+    return switch (security) {
+      case "tls-jdk" -> b.security(List.of(SecurityProtocol.TLS)).tlsProvider(TlsProvider.JDK);
+      case "tls-openssl" -> b.security(List.of(SecurityProtocol.TLS)).tlsProvider(TlsProvider.OPENSSL);
+      default -> b.security(List.of(SecurityProtocol.NOISE));
+    };
+  }
+
+  /** Mean milliseconds of {@code n} sequential dials (connect, upgrade, close), identify included. */
+  private static double handshakes(TcpTransport client, Multiaddr address, Identity server, int n)
+      throws Exception {
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      NetConn c = client.dial(address, server.peerId()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      TcpTransport.identify(c).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      c.close();
+      c.closeFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return (System.nanoTime() - start) / 1e6 / n;
   }
 
   /** Sends {@code bytes} over {@code c.streams()} streams placed round-robin on the first connections. */

@@ -10,6 +10,7 @@ import io.braid.identity.Identity;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
@@ -22,6 +23,9 @@ abstract class ClientCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "MULTIADDR", converter = PeerAddress.class,
       description = "The peer, e.g. /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW... (as printed by 'braid listen').")
   Multiaddr target;
+
+  @Mixin
+  SecurityOption security = new SecurityOption();
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
       description = "Give up on any one step after this many seconds (default: ${DEFAULT-VALUE}).")
@@ -74,6 +78,7 @@ abstract class ClientCommand extends BaseCommand {
     try {
       return Swarm.builder(Identity.generate())
           .connectionConfig(config)
+          .transport(security.transport())
           // One retry: a command line user wants to hear about an unreachable peer soon.
           .retryConfig(RetryConfig.builder().maxRetries(1).build())
           .build();

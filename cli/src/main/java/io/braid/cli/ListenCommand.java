@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,6 +46,9 @@ import picocli.CommandLine.Option;
 @Command(name = "listen", mixinStandardHelpOptions = true,
     description = "Serve ping, identify, echo and perf on TCP until interrupted.")
 final class ListenCommand extends BaseCommand {
+  @Mixin
+  SecurityOption security = new SecurityOption();
+
   @Option(names = "--port", paramLabel = "N", defaultValue = "0", description = "TCP port (default: any free port).")
   int port;
 
@@ -100,7 +104,8 @@ final class ListenCommand extends BaseCommand {
       throw CliException.usage("--host '" + host + "' is not an IP address: " + e.getMessage(), e);
     }
     PrintWriter out = out();
-    Swarm swarm = Swarm.builder(identity).connectionConfig(config).resourceLimits(resourceLimits).build();
+    Swarm swarm = Swarm.builder(identity).connectionConfig(config).resourceLimits(resourceLimits)
+        .transport(security.transport()).build();
     Stats stats = new Stats(System.nanoTime());
     Thread hook = new Thread(() -> {
       // SIGINT or SIGTERM: the JVM runs this while call() still waits. Ending like a normal stop (exit 0)

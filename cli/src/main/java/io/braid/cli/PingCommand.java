@@ -53,9 +53,11 @@ final class PingCommand extends ClientCommand {
       List<NetConn> conns = dial(swarm);
       IdentifyResult id = await(TcpTransport.identify(conns.get(0)), timeout(), "identify");
       run.agent = id.agentVersion();
+      run.security = TcpTransport.security(conns.get(0)).toString();
       run.connections = conns.size();
       if (!json) {
-        out().printf("PEER %s agent=%s connections=%d%n", peer(), id.agentVersion(), conns.size());
+        out().printf("PEER %s agent=%s connections=%d security=%s%n", peer(), id.agentVersion(), conns.size(),
+            run.security);
         out().flush();
       }
       Runtime.getRuntime().addShutdownHook(hook);
@@ -124,6 +126,7 @@ final class PingCommand extends ClientCommand {
     /** Set, under the lock on this object, by whoever prints the statistics. */
     boolean finished;
     volatile String agent = "";
+    volatile String security = "";
     volatile int connections;
     volatile String lastError = "";
   }
@@ -156,6 +159,7 @@ final class PingCommand extends ClientCommand {
         o.put("ok", true);
         o.put("peer", peer().toString());
         o.put("agent", run.agent);
+        o.put("security", run.security);
         o.put("connections", run.connections);
         o.put("count", count);
         o.put("rtt_ms", rtts);

@@ -58,6 +58,16 @@ class BraidCliTest {
     }
 
     @Test
+    void securityChoosesTheProtocolTheDialerProposesFirst() {
+      CliRun tls = CliRun.of("ping", listener.address, "--count", "1", "--security", "tls,noise", "--json");
+      assertEquals(0, tls.exitCode(), tls.err());
+      assertEquals("\"tls\"", tls.field("security"));
+      CliRun noise = CliRun.of("ping", listener.address, "--count", "1", "--security", "noise", "--json");
+      assertEquals(0, noise.exitCode(), noise.err());
+      assertEquals("\"noise\"", noise.field("security"));
+    }
+
+    @Test
     void echoVerifiesEveryStreamAndSpreadsThemOverTheConnections() {
       CliRun run = CliRun.of("echo", listener.address, "--bytes", "1MiB", "--streams", "4", "--connections", "2",
           "--json");
@@ -183,6 +193,26 @@ class BraidCliTest {
       assertTrue(run.err().startsWith("braid ping: "), run.err());
       assertTrue(run.err().contains("is not a multiaddr"), run.err());
       assertOneLineWithoutStackTrace(run);
+    }
+
+    @Test
+    void anUnknownOrRepeatedSecurityProtocolIsAUsageError() {
+      CliRun quic = CliRun.of("ping", listener.address, "--security", "tls,quic");
+      assertEquals(Braid.USAGE, quic.exitCode());
+      assertTrue(quic.err().contains("--security") && quic.err().contains("\"quic\""), quic.err());
+      assertOneLineWithoutStackTrace(quic);
+      CliRun twice = CliRun.of("ping", listener.address, "--security", "tls,tls");
+      assertEquals(Braid.USAGE, twice.exitCode());
+      assertTrue(twice.err().contains("twice"), twice.err());
+    }
+
+    @Test
+    void aTlsOnlyDialerCannotReachANoiseOnlyListener() throws Exception {
+      try (RunningListener noiseOnly = new RunningListener("--security", "noise")) {
+        CliRun run = CliRun.of("ping", noiseOnly.address, "--security", "tls", "--timeout", "10", "--json");
+        assertTrue(run.exitCode() != 0, run.out());
+        assertTrue(run.err().contains("/tls/1.0.0"), run.err());
+      }
     }
 
     @Test

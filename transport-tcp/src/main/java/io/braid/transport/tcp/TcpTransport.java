@@ -19,6 +19,7 @@ import io.braid.transport.tcp.internal.conn.TcpConn;
 import io.braid.transport.tcp.internal.conn.Upgrader;
 import io.braid.transport.tcp.internal.protocols.Identify;
 import io.braid.transport.tcp.internal.protocols.Ping;
+import io.braid.transport.tcp.internal.tls.TlsHandshake;
 import io.braid.transport.tcp.internal.yamux.YamuxConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -148,12 +149,20 @@ public final class TcpTransport implements Transport {
     StreamRouter user = context.streamRouter();
     StreamRouter router = protocol -> user.handlerFor(protocol).or(() -> Optional.ofNullable(builtIns.get(protocol)));
     this.upgrader = new Upgrader(context.identity(), router, context.handshakeTimeout(), b.yamuxConfig,
-        context.resources());
+        context.resources(), b.upgraderSecurity());
   }
 
   /** A builder for a transport of the node that {@code context} describes. */
   public static Builder builder(TransportContext context) {
     return new Builder(context);
+  }
+
+  /**
+   * Whether BoringSSL (netty-tcnative-boringssl-static) loads in this JVM, so that {@link TlsProvider#OPENSSL}
+   * can be used.
+   */
+  public static boolean openSslAvailable() {
+    return TlsHandshake.openSslAvailable();
   }
 
   /** Whether the native epoll transport can run in this JVM. */
@@ -463,6 +472,31 @@ public final class TcpTransport implements Transport {
   }
 
   /**
+   * The security protocol {@code conn} runs on.
+   *
+   * @throws IllegalArgumentException if {@code conn} was not made by a {@code TcpTransport}
+   */
+  public static SecurityProtocol security(NetConn conn) {
+    return SecurityProtocol.parse(tcp(conn).securityProtocol());
+  }
+
+  /**
+   * Whether {@code conn}'s muxer was chosen in the TLS handshake (ALPN) rather than with multistream-select.
+   *
+   * @throws IllegalArgumentException if {@code conn} was not made by a {@code TcpTransport}
+   */
+  public static boolean earlyMuxerNegotiated(NetConn conn) {
+    return tcp(conn).earlyMuxer();
+  }
+
+  private static TcpConn tcp(NetConn conn) {
+    if (!(conn instanceof TcpConn tcp)) {
+      throw new IllegalArgumentException("not a TCP connection: " + conn);
+    }
+    return tcp;
+  }
+
+  /**
    * Pings the peer of {@code conn} once over a new {@value Ping#PROTOCOL} stream.
    *
    * @return the round-trip time; fails with {@link TransportException} if the echo differs, or as
@@ -549,6 +583,9 @@ public final class TcpTransport implements Transport {
 
   /** Options of a {@link TcpTransport}; each setter checks its input at once. Not thread-safe. */
   public static final class Builder {
+    /** The security protocols a transport offers and proposes unless told otherwise: Noise, then TLS. */
+    public static final List<SecurityProtocol> DEFAULT_SECURITY = List.of(SecurityProtocol.NOISE, SecurityProtocol.TLS);
+
     private final TransportContext context;
     private boolean nativeTransport = true;
     private boolean identifyOnConnect = true;
@@ -556,6 +593,9 @@ public final class TcpTransport implements Transport {
     private int threads;
     private InetAddress dialFrom;
     private YamuxConfig yamuxConfig = YamuxConfig.defaults();
+    private List<SecurityProtocol> security = DEFAULT_SECURITY;
+    private TlsProvider tlsProvider;
+    private boolean earlyMuxerNegotiation = true;
 
     private Builder(TransportContext context) {
       this.context = Objects.requireNonNull(context, "context");
@@ -609,6 +649,56 @@ public final class TcpTransport implements Transport {
     public Builder keepAlive(Duration interval, Duration timeout) {
       this.yamuxConfig = yamuxConfig.withKeepAlive(interval, timeout);
       return this;
+    }
+
+    /**
+     * The security protocols: what a listener offers and what a dialer proposes, in this order (the first
+     * is preferred). Default {@link #DEFAULT_SECURITY}.
+     *
+     * @throws IllegalArgumentException if {@code protocols} is empty, holds null or repeats a protocol
+     */
+    public Builder security(List<SecurityProtocol> protocols) {
+      Objects.requireNonNull(protocols, "protocols");
+      if (protocols.isEmpty()) {
+        throw new IllegalArgumentException("security must name at least one protocol, was " + protocols);
+      }
+      if (protocols.stream().anyMatch(Objects::isNull) || Set.copyOf(protocols).size() != protocols.size()) {
+        throw new IllegalArgumentException("security must name each protocol once, without null, was " + protocols);
+      }
+      this.security = List.copyOf(protocols);
+      return this;
+    }
+
+    /**
+     * The TLS implementation. By default {@link TlsProvider#OPENSSL} where {@link #openSslAvailable()},
+     * else {@link TlsProvider#JDK}.
+     *
+     * @throws IllegalArgumentException if {@code provider} is {@link TlsProvider#OPENSSL} and BoringSSL does
+     *     not load in this JVM
+     */
+    public Builder tlsProvider(TlsProvider provider) {
+      Objects.requireNonNull(provider, "provider");
+      if (provider == TlsProvider.OPENSSL && !openSslAvailable()) {
+        throw new IllegalArgumentException("tlsProvider OPENSSL needs netty-tcnative-boringssl-static for this "
+            + "platform, which does not load here; use JDK");
+      }
+      this.tlsProvider = provider;
+      return this;
+    }
+
+    /**
+     * Whether TLS offers Yamux through ALPN (default true), saving the muxer's multistream-select round
+     * trip when the peer does the same; off, only "libp2p" is offered. Tests use it for the fallback path.
+     */
+    Builder earlyMuxerNegotiation(boolean offer) {
+      this.earlyMuxerNegotiation = offer;
+      return this;
+    }
+
+    private Upgrader.Security upgraderSecurity() {
+      boolean openSsl = tlsProvider == null ? openSslAvailable() : tlsProvider == TlsProvider.OPENSSL;
+      return new Upgrader.Security(security.stream().map(SecurityProtocol::protocolId).toList(), openSsl,
+          earlyMuxerNegotiation);
     }
 
     public TcpTransport build() {

@@ -62,6 +62,9 @@ public final class TcpConn implements NetConn {
   private final AtomicReference<CloseReason> localReason = new AtomicReference<>();
   private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
   private final AtomicReference<CompletableFuture<?>> onceTask = new AtomicReference<>();
+  // Set by the upgrader before the connection is handed out, read by anyone after.
+  private volatile String securityProtocol;
+  private volatile boolean earlyMuxer;
 
   TcpConn(Channel channel, Direction direction, PeerId localPeer, PeerId remotePeer, Multiaddr localAddress,
       Multiaddr remoteAddress, StreamRouter router, YamuxConfig config, Duration negotiationTimeout,
@@ -80,6 +83,22 @@ public final class TcpConn implements NetConn {
     this.session = new YamuxSession(direction == Direction.OUTBOUND, config, this::onInboundStream);
     session.closeFuture().whenComplete((v, error) ->
         channel.close().addListener(f -> closeFuture.complete(reason(error))));
+  }
+
+  /** Records how the connection was secured; the upgrader calls it before handing the connection out. */
+  void secured(String securityProtocol, boolean earlyMuxer) {
+    this.securityProtocol = securityProtocol;
+    this.earlyMuxer = earlyMuxer;
+  }
+
+  /** The security protocol id ({@code /noise} or {@code /tls/1.0.0}), or null before the upgrader set it. */
+  public String securityProtocol() {
+    return securityProtocol;
+  }
+
+  /** Whether the muxer was chosen through TLS's ALPN rather than multistream-select. */
+  public boolean earlyMuxer() {
+    return earlyMuxer;
   }
 
   /** The session to add to the channel's pipeline (once). */

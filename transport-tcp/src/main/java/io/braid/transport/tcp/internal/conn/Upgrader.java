@@ -10,6 +10,7 @@ import io.braid.api.ResourceManager;
 import io.braid.api.StreamRouter;
 import io.braid.transport.tcp.internal.mss.MultistreamHandler;
 import io.braid.transport.tcp.internal.noise.NoiseHandshakeHandler;
+import io.braid.transport.tcp.internal.tls.TlsHandshake;
 import io.braid.transport.tcp.internal.yamux.YamuxConfig;
 import io.netty.channel.Channel;
 import java.time.Duration;
@@ -20,8 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Upgrades a raw TCP channel into a {@link TcpConn}: multistream-select {@code /noise}, the Noise XX
- * handshake, multistream-select {@code /yamux/1.0.0} inside Noise, then a Yamux session.
+ * Upgrades a raw TCP channel into a {@link TcpConn}: multistream-select of the security protocol ({@code
+ * /noise} or {@code /tls/1.0.0}, see {@link Security}), its handshake (Noise XX, or TLS 1.3 through {@link
+ * TlsHandshake}), multistream-select {@code /yamux/1.0.0} inside it (skipped when TLS's ALPN already chose
+ * Yamux), then a Yamux session.
  *
  * <p>Each stage installs the next from its completion callback, which the stage's handler runs on the
  * event loop before it passes on bytes read past its last message, so early data reaches the next stage.
@@ -43,19 +46,51 @@ public final class Upgrader {
   private final Duration timeout;
   private final YamuxConfig yamuxConfig;
   private final ResourceManager resources;
+  private final Security security;
 
-  public Upgrader(HostIdentity identity, StreamRouter router, Duration timeout, YamuxConfig yamuxConfig) {
-    this(identity, router, timeout, yamuxConfig, ResourceManager.UNLIMITED);
+  /**
+   * The security protocols of an upgrader: {@code protocols} (ids, at least one, each {@value
+   * NoiseHandshakeHandler#PROTOCOL_ID} or {@value TlsHandshake#PROTOCOL_ID}) is what a responder offers
+   * and an initiator proposes, in that order; {@code openSsl} runs TLS on BoringSSL rather than the JDK;
+   * {@code earlyMuxer} offers {@value #YAMUX} through TLS's ALPN (false offers only "libp2p", so the muxer
+   * is negotiated with multistream-select, as with Noise).
+   */
+  public record Security(List<String> protocols, boolean openSsl, boolean earlyMuxer) {
+    public Security {
+      protocols = List.copyOf(protocols);
+      if (protocols.isEmpty()) {
+        throw new IllegalArgumentException("security protocols must not be empty");
+      }
+      for (String p : protocols) {
+        if (!p.equals(NoiseHandshakeHandler.PROTOCOL_ID) && !p.equals(TlsHandshake.PROTOCOL_ID)) {
+          throw new IllegalArgumentException("unknown security protocol " + p);
+        }
+      }
+    }
+
+    /** Noise alone: the upgrader's behaviour before TLS existed. */
+    public static Security noiseOnly() {
+      return new Security(List.of(NoiseHandshakeHandler.PROTOCOL_ID), false, true);
+    }
   }
 
-  /** @param resources what each connection asks before it opens or accepts a stream */
+  /** An upgrader with {@link Security#noiseOnly()}. */
+  public Upgrader(HostIdentity identity, StreamRouter router, Duration timeout, YamuxConfig yamuxConfig) {
+    this(identity, router, timeout, yamuxConfig, ResourceManager.UNLIMITED, Security.noiseOnly());
+  }
+
+  /**
+   * @param resources what each connection asks before it opens or accepts a stream
+   * @param security the security protocols offered (a listener) or proposed in order (a dialer)
+   */
   public Upgrader(HostIdentity identity, StreamRouter router, Duration timeout, YamuxConfig yamuxConfig,
-      ResourceManager resources) {
+      ResourceManager resources, Security security) {
     this.resources = Objects.requireNonNull(resources, "resources");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.router = Objects.requireNonNull(router, "router");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.yamuxConfig = Objects.requireNonNull(yamuxConfig, "yamuxConfig");
+    this.security = Objects.requireNonNull(security, "security");
   }
 
   /**
@@ -85,12 +120,16 @@ public final class Upgrader {
     channel.closeFuture().addListener(f -> result.completeExceptionally(
         new ConnectionClosedException("the connection closed during the upgrade")));
 
-    MultistreamHandler security = initiator
-        ? MultistreamHandler.initiator(List.of(NoiseHandshakeHandler.PROTOCOL_ID), timeout)
-        : MultistreamHandler.responder(Set.of(NoiseHandshakeHandler.PROTOCOL_ID), timeout);
-    security.result().whenComplete((protocol, error) -> {
+    MultistreamHandler securityNegotiation = initiator
+        ? MultistreamHandler.initiator(security.protocols(), timeout)
+        : MultistreamHandler.responder(Set.copyOf(security.protocols()), timeout);
+    securityNegotiation.result().whenComplete((protocol, error) -> {
       if (error != null) {
         result.completeExceptionally(TcpConn.unwrap(error));
+        return;
+      }
+      if (TlsHandshake.PROTOCOL_ID.equals(protocol)) {
+        upgradeTls(channel, direction, expectedPeer, localAddress, remoteAddress, result);
         return;
       }
       NoiseHandshakeHandler noise = initiator
@@ -101,42 +140,84 @@ public final class Upgrader {
           result.completeExceptionally(TcpConn.unwrap(noiseError));
           return;
         }
-        MultistreamHandler muxer = initiator
-            ? MultistreamHandler.initiator(List.of(YAMUX), timeout)
-            : MultistreamHandler.responder(Set.of(YAMUX), timeout);
-        muxer.result().whenComplete((p, muxError) -> {
-          if (muxError != null) {
-            result.completeExceptionally(TcpConn.unwrap(muxError));
-            return;
-          }
-          if (result.isDone()) {
-            channel.close();
-            return;
-          }
-          TcpConn conn = new TcpConn(channel, direction, identity.peerId(), secured.remotePeerId(),
-              localAddress, remoteAddress, router, yamuxConfig, timeout, resources);
-          channel.pipeline().addLast("yamux", conn.session());
-          if (!result.complete(conn)) {
-            conn.close();
-          }
-        });
-        if (initiator) {
-          // Added now, behind the codec, so that nothing read before the next task is lost.
-          InboundHold hold = new InboundHold();
-          channel.pipeline().addLast("hold", hold);
-          channel.eventLoop().execute(() -> {
-            if (!result.isDone() && channel.isActive()) {
-              channel.pipeline().addAfter("hold", "mss-muxer", muxer);
-              hold.release();
-            }
-          });
-        } else {
-          channel.pipeline().addLast("mss-muxer", muxer);
-        }
+        negotiateMuxer(channel, direction, secured.remotePeerId(), NoiseHandshakeHandler.PROTOCOL_ID, localAddress,
+            remoteAddress, result);
       });
       channel.pipeline().addLast("noise", noise);
     });
-    channel.pipeline().addLast("mss-security", security);
+    channel.pipeline().addLast("mss-security", securityNegotiation);
     return result;
+  }
+
+  /** TLS, then the muxer ALPN chose or multistream-select {@value #YAMUX}. */
+  private void upgradeTls(Channel channel, Direction direction, PeerId expectedPeer, Multiaddr localAddress,
+      Multiaddr remoteAddress, CompletableFuture<TcpConn> result) {
+    TlsHandshake tls;
+    try {
+      tls = TlsHandshake.install(channel, identity, direction == Direction.OUTBOUND, expectedPeer,
+          security.openSsl(), security.earlyMuxer() ? List.of(YAMUX) : List.of(), timeout);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(TcpConn.unwrap(e));
+      return;
+    }
+    tls.result().whenComplete((secured, tlsError) -> {
+      if (tlsError != null) {
+        result.completeExceptionally(TcpConn.unwrap(tlsError));
+      } else if (YAMUX.equals(secured.earlyMuxer())) {
+        startYamux(channel, direction, secured.remotePeer(), TlsHandshake.PROTOCOL_ID, true, localAddress,
+            remoteAddress, result);
+      } else {
+        negotiateMuxer(channel, direction, secured.remotePeer(), TlsHandshake.PROTOCOL_ID, localAddress,
+            remoteAddress, result);
+      }
+    });
+  }
+
+  /**
+   * Multistream-select {@value #YAMUX} on the secured channel, then Yamux. Call from the security stage's
+   * completion callback, on the event loop, while nothing has been read past the handshake yet.
+   */
+  private void negotiateMuxer(Channel channel, Direction direction, PeerId remotePeer, String securityProtocol,
+      Multiaddr localAddress, Multiaddr remoteAddress, CompletableFuture<TcpConn> result) {
+    boolean initiator = direction == Direction.OUTBOUND;
+    MultistreamHandler muxer = initiator
+        ? MultistreamHandler.initiator(List.of(YAMUX), timeout)
+        : MultistreamHandler.responder(Set.of(YAMUX), timeout);
+    muxer.result().whenComplete((p, muxError) -> {
+      if (muxError != null) {
+        result.completeExceptionally(TcpConn.unwrap(muxError));
+        return;
+      }
+      startYamux(channel, direction, remotePeer, securityProtocol, false, localAddress, remoteAddress, result);
+    });
+    if (initiator) {
+      // Added now, behind the codec, so that nothing read before the next task is lost.
+      InboundHold hold = new InboundHold();
+      channel.pipeline().addLast("hold", hold);
+      channel.eventLoop().execute(() -> {
+        if (!result.isDone() && channel.isActive()) {
+          channel.pipeline().addAfter("hold", "mss-muxer", muxer);
+          hold.release();
+        }
+      });
+    } else {
+      channel.pipeline().addLast("mss-muxer", muxer);
+    }
+  }
+
+  /** The Yamux session at the end of the pipeline, and the connection handed out. */
+  private void startYamux(Channel channel, Direction direction, PeerId remotePeer, String securityProtocol,
+      boolean earlyMuxer, Multiaddr localAddress, Multiaddr remoteAddress, CompletableFuture<TcpConn> result) {
+    if (result.isDone()) {
+      channel.close();
+      return;
+    }
+    TcpConn conn = new TcpConn(channel, direction, identity.peerId(), remotePeer,
+        localAddress, remoteAddress, router, yamuxConfig, timeout, resources);
+    conn.secured(securityProtocol, earlyMuxer);
+    channel.pipeline().addLast("yamux", conn.session());
+    if (!result.complete(conn)) {
+      conn.close();
+    }
   }
 }
