@@ -79,7 +79,7 @@ public final class Soak {
   static boolean run(int seconds, int clients) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
-    String jfr = System.getProperty("soak.listener.jfr"); // e.g. -Dsoak.listener.jfr=/tmp/listener.jfr: profile it
+    String jfr = System.getProperty("soak.listener.jfr"); // e.g. -Dsoak.listener.jfr=listener.jfr: profile it
     if (jfr != null) {
       command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
     }
