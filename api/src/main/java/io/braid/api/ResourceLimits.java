@@ -41,6 +41,14 @@ public final class ResourceLimits {
     CONNECTIONS_INBOUND("connectionsInbound", ResourceScope.SYSTEM, 1536, 0),
     /** Outbound connections node-wide, dialing or established. Default 1536. */
     CONNECTIONS_OUTBOUND("connectionsOutbound", ResourceScope.SYSTEM, 1536, 0),
+    /**
+     * Inbound handshakes from one IP address that failed (garbage, a stall to the handshake deadline, a
+     * wrong key) or whose connection was refused right after (per-peer cap, gater) within a 10-second
+     * window; past it, that address's new connections are refused before any crypto work until the window
+     * ends. A well-behaved client fails no handshake; a flood that reconnects as soon as it is refused
+     * stops costing a handshake each time. Default 64.
+     */
+    FAILED_HANDSHAKES_PER_IP("failedHandshakesPerIp", ResourceScope.IP, 64, 1),
     /** Outbound handshakes under way to one peer; more wait in the handshake queue. Default 8. */
     PENDING_OUTBOUND_PER_PEER("pendingOutboundPerPeer", ResourceScope.PEER, 8, 1),
     /** Outbound handshakes waiting for a slot, node-wide; one more fails at once. Default 1024. */

@@ -255,6 +255,9 @@ public final class Admission implements InboundConnectionHandler {
     if (pending != null) {
       boolean evicted = gate.wasEvicted(pending);
       gate.failed(pending);
+      if (!evicted) {
+        gate.strike(pending); // its own failure: garbage, a stall to the deadline, a wrong key
+      }
       if (evicted) {
         return; // its slots were handed to the connection that evicted it
       }
@@ -280,6 +283,7 @@ public final class Admission implements InboundConnectionHandler {
     if (!gater.allowSecured(id, conn.remoteAddress(), Direction.INBOUND)) {
       log.debug("refusing inbound connection {} from {}: denied by the connection gater", conn.id(), id);
       metrics.limitRefused(id, LimitScope.GATER, Direction.INBOUND);
+      gate.strike(pending);
       release(pending);
       slots.release(1);
       conn.close();
@@ -340,6 +344,7 @@ public final class Admission implements InboundConnectionHandler {
       if (!slots.isClosed()) {
         resources.countRefusal("maxConnectionsPerPeer");
         metrics.limitRefused(id, LimitScope.MAX_CONNECTIONS_PER_PEER, Direction.INBOUND);
+        gate.strike(pending); // a peer reconnecting past its cap costs a handshake each time
       }
       release(pending);
       slots.release(1);

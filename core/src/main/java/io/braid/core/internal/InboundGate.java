@@ -9,14 +9,17 @@ import io.braid.api.ResourceUsage;
 import io.braid.core.internal.ScopeCounts.RemoteKey;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The address scopes of inbound connections: per remote IP and per subnet, pending handshakes
  * ({@link Limit#PENDING_PER_IP}, {@link Limit#PENDING_PER_SUBNET}) and inbound connections, handshaking or
  * established ({@link Limit#CONNECTIONS_INBOUND_PER_IP}, {@link Limit#CONNECTIONS_INBOUND_PER_SUBNET}, and
- * node-wide {@link Limit#CONNECTIONS_INBOUND});
+ * node-wide {@link Limit#CONNECTIONS_INBOUND}); failed handshakes per address in a 10-second window
+ * ({@link Limit#FAILED_HANDSHAKES_PER_IP}, counted by {@link #strike});
  * and the <b>eviction rule</b> for when the node-wide pending cap is full: the address holding the most
  * pending handshakes loses its oldest one to the newcomer, provided it holds at least two more than the
  * newcomer's address (so that the swap never leaves the newcomer's address holding more than the
@@ -60,9 +63,62 @@ final class InboundGate {
   /** Inbound connections (with an IP) handshaking or established, node-wide ({@link Limit#CONNECTIONS_INBOUND}). */
   private long inbound;
 
+  /** How long a failed handshake counts against its address ({@link Limit#FAILED_HANDSHAKES_PER_IP}). */
+  static final long STRIKE_WINDOW_NANOS = 10_000_000_000L;
+  /** Addresses whose failures are remembered at once; past it the oldest window is forgotten. */
+  static final int MAX_STRIKE_ADDRESSES = 4096;
+
+  /** Failed handshakes of one address in its current window. Guarded by the gate's lock. */
+  private static final class Strikes {
+    long windowStart;
+    long count;
+  }
+
+  private final LongSupplier nanoClock;
+  /** Per IP, its failures in the current window; insertion order, so the oldest window goes first. */
+  private final LinkedHashMap<String, Strikes> strikes = new LinkedHashMap<>();
+
   InboundGate(ResourceLimits limits, ScopeCounts.Refusals refusals) {
+    this(limits, refusals, System::nanoTime);
+  }
+
+  /** @param nanoClock a monotonic clock in nanoseconds for the failed-handshake windows */
+  InboundGate(ResourceLimits limits, ScopeCounts.Refusals refusals, LongSupplier nanoClock) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.refusals = Objects.requireNonNull(refusals, "refusals");
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+  }
+
+  /**
+   * Counts a failed handshake (or a connection refused right after its handshake) against {@code p}'s
+   * address ({@link Limit#FAILED_HANDSHAKES_PER_IP}).
+   */
+  void strike(Pending p) {
+    if (p == null || p.key.ip() == null) {
+      return;
+    }
+    long now = nanoClock.getAsLong();
+    synchronized (lock) {
+      Strikes s = strikes.get(p.key.ip());
+      if (s == null || now - s.windowStart >= STRIKE_WINDOW_NANOS) {
+        strikes.remove(p.key.ip()); // re-inserted last: its window is the newest
+        s = new Strikes();
+        s.windowStart = now;
+        strikes.put(p.key.ip(), s);
+        if (strikes.size() > MAX_STRIKE_ADDRESSES) {
+          strikes.remove(strikes.keySet().iterator().next());
+        }
+      }
+      s.count++;
+    }
+  }
+
+  /** Failed handshakes counted against {@code ip} in its current window (0 once the window is over). */
+  long strikes(String ip) {
+    synchronized (lock) {
+      Strikes s = strikes.get(ip);
+      return s == null || nanoClock.getAsLong() - s.windowStart >= STRIKE_WINDOW_NANOS ? 0 : s.count;
+    }
   }
 
   /**
@@ -79,6 +135,10 @@ final class InboundGate {
       if (key.ip() != null) {
         ScopeCounts ip = ips.getOrDefault(key.ip(), new ScopeCounts());
         ScopeCounts net = subnets.getOrDefault(key.subnet(), new ScopeCounts());
+        Strikes struck = strikes.get(key.ip());
+        if (struck != null && nanoClock.getAsLong() - struck.windowStart < STRIKE_WINDOW_NANOS) {
+          check(ResourceScope.IP, key.ip(), Limit.FAILED_HANDSHAKES_PER_IP, struck.count);
+        }
         check(ResourceScope.IP, key.ip(), Limit.PENDING_PER_IP, ip.pending);
         check(ResourceScope.SUBNET, key.subnet(), Limit.PENDING_PER_SUBNET, net.pending);
         check(ResourceScope.IP, key.ip(), Limit.CONNECTIONS_INBOUND_PER_IP, ip.connectionsInbound);

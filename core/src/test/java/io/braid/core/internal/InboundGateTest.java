@@ -14,6 +14,7 @@ import io.braid.api.ResourceLimits.Limit;
 import io.braid.api.ResourceScope;
 import io.braid.core.internal.ScopeCounts.RemoteKey;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,51 @@ class InboundGateTest {
     g.closed(p1);
     g.admit(from("10.0.0.1"), null);
     assertTrue(g.snapshot()[0].containsKey("10.0.0.1"));
+  }
+
+  @Test
+  @DisplayName("an address whose handshakes keep failing is refused before any crypto work until its 10-second window ends; others are not")
+  void failedHandshakesPerIp() {
+    AtomicLong now = new AtomicLong(1_000);
+    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 3).build(),
+        refusals, now::get);
+    for (int i = 0; i < 3; i++) {
+      InboundGate.Pending p = g.admit(from("10.0.0.5"), null);
+      g.failed(p);
+      g.strike(p);
+    }
+    assertEquals(3, g.strikes("10.0.0.5"));
+    LimitExceededException e = assertThrows(LimitExceededException.class, () -> g.admit(from("10.0.0.5"), null));
+    assertEquals(ResourceScope.IP, e.scope());
+    assertEquals("failedHandshakesPerIp", e.limit());
+    assertEquals(3, e.current());
+    assertEquals(0, g.pending("10.0.0.5"), "the refused connection is charged nowhere");
+    g.admit(from("10.0.0.6"), null); // the same subnet, another address: served
+
+    now.addAndGet(InboundGate.STRIKE_WINDOW_NANOS - 1);
+    assertThrows(LimitExceededException.class, () -> g.admit(from("10.0.0.5"), null), "still in the window");
+    now.addAndGet(1);
+    assertEquals(0, g.strikes("10.0.0.5"));
+    g.admit(from("10.0.0.5"), null);
+    assertEquals(2, refusals.snapshot().get("failedHandshakesPerIp"));
+  }
+
+  @Test
+  @DisplayName("failed-handshake windows are remembered for a bounded number of addresses, the oldest forgotten first")
+  void strikesAreBounded() {
+    AtomicLong now = new AtomicLong();
+    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 1).build(),
+        refusals, now::get);
+    InboundGate.Pending first = g.admit(from("10.1.0.1"), null);
+    g.failed(first);
+    g.strike(first);
+    for (int i = 0; i < InboundGate.MAX_STRIKE_ADDRESSES; i++) {
+      InboundGate.Pending p = g.admit(from("10.2." + (i / 250) + "." + (i % 250 + 1)), null);
+      g.failed(p);
+      g.strike(p);
+    }
+    assertEquals(0, g.strikes("10.1.0.1"), "forgotten: the oldest window went first");
+    assertEquals(1, g.strikes("10.2.0.1"));
   }
 
   @Test

@@ -56,6 +56,27 @@ class ResourceAdmissionTest {
     }
 
     @Test
+    @DisplayName("an address whose handshakes fail (or end refused at the per-peer cap) is turned away before crypto once past failedHandshakesPerIp")
+    void failingAddressIsTurnedAway() {
+      Parts parts = Parts.withLimits(Parts.config(1).build(),
+          ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 2).build());
+      Multiaddr garbage = from("10.0.0.66");
+      assertTrue(parts.admission.accept(garbage, () -> {}));
+      parts.admission.failed(garbage, new TransportException("not multistream"));
+      PeerId peer = FakeNetConn.testPeer(5);
+      for (int i = 0; i < 2; i++) {
+        Multiaddr m = from("10.0.0.66");
+        assertTrue(parts.admission.accept(m, () -> {}));
+        parts.admission.connected(FakeNetConn.builder().localPeer(parts.local).remotePeer(peer)
+            .direction(Direction.INBOUND).remoteAddress(m).build());
+      }
+      assertEquals(1, parts.registry.connections(peer).size(), "the second was refused at the per-peer cap");
+      assertFalse(parts.admission.accept(from("10.0.0.66"), () -> {}), "two strikes: refused before any work");
+      assertEquals(1, parts.resources.usage().refusals().get("failedHandshakesPerIp"));
+      assertTrue(parts.admission.accept(from("10.0.0.67"), () -> {}), "another address is served");
+    }
+
+    @Test
     @DisplayName("with the global pending cap full, the address holding the most loses its oldest handshake to a newcomer from elsewhere")
     void evictionAtTheGlobalCap() {
       Parts parts = Parts.withLimits(ConnectionConfig.builder().maxPendingHandshakes(4).build(),
