@@ -22,6 +22,15 @@ final class ScopeCounts {
   long connectionsOutbound;
   long streamsInbound;
   long streamsOutbound;
+
+  /** Adds {@code delta} (1 or -1) to the inbound or the outbound stream count. */
+  void addStream(boolean inbound, int delta) {
+    if (inbound) {
+      streamsInbound += delta;
+    } else {
+      streamsOutbound += delta;
+    }
+  }
   long memory;
 
   boolean isEmpty() {

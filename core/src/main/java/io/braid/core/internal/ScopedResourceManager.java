@@ -87,11 +87,7 @@ public final class ScopedResourceManager implements ResourceManager {
         connections.put(conn, c);
         peers.put(peer, p);
         for (ScopeCounts s : new ScopeCounts[] {c, p, system}) {
-          if (in) {
-            s.streamsInbound++;
-          } else {
-            s.streamsOutbound++;
-          }
+          s.addStream(in, 1);
         }
       }
     }
@@ -203,11 +199,7 @@ public final class ScopedResourceManager implements ResourceManager {
         } else {
           protocols.put(name, s);
           protocol = name;
-          if (in) {
-            s.streamsInbound++;
-          } else {
-            s.streamsOutbound++;
-          }
+          s.addStream(in, 1);
         }
       }
       if (refused != null) {
@@ -293,11 +285,7 @@ public final class ScopedResourceManager implements ResourceManager {
           if (s == null) {
             continue;
           }
-          if (in) {
-            s.streamsInbound--;
-          } else {
-            s.streamsOutbound--;
-          }
+          s.addStream(in, -1);
         }
         ScopeCounts.dropIfEmpty(connections, conn);
         ScopeCounts.dropIfEmpty(peers, peer);
