@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * throughput and ping RTT under attack as a ratio of a clean run of the same length, the listener's heap and
  * direct memory, and its open file descriptors before, during and after the attack.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Soak [--seconds 60] [--clients 1000]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Soak [--seconds 60] [--clients 1000]
+ *     [--reconnect-ms 1000]</pre>
  *
  * <p>Not a test: a harness whose figures a person reads. Every wait is bounded; every loop ends by itself.
  * The verdict lines at the end compare against the targets (throughput under attack at least 80% of clean,
@@ -62,21 +63,24 @@ public final class Soak {
   public static void main(String[] args) throws Exception {
     int seconds = 60;
     int clients = 1000;
+    int reconnectMs = 1000;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--clients" -> clients = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException("usage: Soak [--seconds 5..3600] [--clients 5..5000]");
+        case "--reconnect-ms" -> reconnectMs = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException(
+            "usage: Soak [--seconds 5..3600] [--clients 5..5000] [--reconnect-ms 10..60000]");
       }
     }
-    if (seconds < 5 || seconds > 3600 || clients < 5 || clients > 5000) {
-      throw new IllegalArgumentException("--seconds must be 5..3600 and --clients 5..5000, were " + seconds + ", "
-          + clients);
+    if (seconds < 5 || seconds > 3600 || clients < 5 || clients > 5000 || reconnectMs < 10 || reconnectMs > 60000) {
+      throw new IllegalArgumentException("--seconds must be 5..3600, --clients 5..5000 and --reconnect-ms 10..60000,"
+          + " were " + seconds + ", " + clients + ", " + reconnectMs);
     }
-    System.exit(run(seconds, clients) ? 0 : 1);
+    System.exit(run(seconds, clients, reconnectMs) ? 0 : 1);
   }
 
-  static boolean run(int seconds, int clients) throws Exception {
+  static boolean run(int seconds, int clients, int reconnectMs) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
     String jfr = System.getProperty("soak.listener.jfr"); // e.g. -Dsoak.listener.jfr=listener.jfr: profile it
@@ -98,8 +102,8 @@ public final class Soak {
       Multiaddr target = Multiaddr.fromString(first.substring(7));
       PeerId peer = target.peerId().orElseThrow();
       Multiaddr address = target.withoutPeerId();
-      System.out.printf(Locale.ROOT, "java %s, listener %s, %d misbehaving clients, %d s per phase%n",
-          System.getProperty("java.version"), address, clients, seconds);
+      System.out.printf(Locale.ROOT, "java %s, listener %s, %d misbehaving clients (back %d ms after each close),"
+          + " %d s per phase%n", System.getProperty("java.version"), address, clients, reconnectMs, seconds);
 
       try (Swarm good = Swarm.builder(Identity.generate())
           .connectionConfig(ConnectionConfig.builder().maxConnectionsPerPeer(1).connectionTimeout(WAIT).build())
@@ -112,7 +116,7 @@ public final class Soak {
         Measure attacked;
         Stats during;
         List<String> counts;
-        Process attackers = attackers(java, target, clients);
+        Process attackers = attackers(java, target, clients, reconnectMs);
         try {
           Thread.sleep(3_000); // let every client connect once
           attacked = measure(good, peer, seconds);
@@ -136,13 +140,13 @@ public final class Soak {
    * Starts {@link SoakAttackers} in a JVM of its own, under {@code nice -n 19} where {@code nice} exists, and
    * waits (bounded) until its clients are started.
    */
-  static Process attackers(Path java, Multiaddr target, int clients) throws IOException {
+  static Process attackers(Path java, Multiaddr target, int clients, int reconnectMs) throws IOException {
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
       command.addAll(List.of("/usr/bin/nice", "-n", "19"));
     }
     command.addAll(List.of(java.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        SoakAttackers.class.getName(), target.toString(), Integer.toString(clients)));
+        SoakAttackers.class.getName(), target.toString(), Integer.toString(clients), Integer.toString(reconnectMs)));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();

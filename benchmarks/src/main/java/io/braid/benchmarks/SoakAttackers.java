@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * with the listener, the attackers' own CPU stands for machines elsewhere and must not be what slows the
  * well-behaved peer; what is measured is what they make the listener do.
  *
- * <p>A client whose connection the listener closes (or refuses) comes back 200 ms later, until {@link #stop()}.
+ * <p>A client whose connection the listener closes (or refuses) comes back {@code reconnect} later (1 s by
+ * default, {@code --reconnect-ms} of {@link Soak}), until {@link #stop()}; a refused stream is tried again
+ * 200 ms later.
  * Raw clients run on one selector thread; the real peers on 20 {@link TcpTransport}s of one event loop each,
  * each with its own identity and source address. Every loop ends at {@link #stop()}.
  */
@@ -70,7 +72,9 @@ public final class SoakAttackers implements AutoCloseable {
     }
   }
 
-  private static final long RECONNECT_NANOS = Duration.ofMillis(200).toNanos();
+  private static final long GARBAGE_EVERY_NANOS = Duration.ofMillis(200).toNanos();
+  private static final long STREAM_RETRY_NANOS = Duration.ofMillis(200).toNanos();
+  private final long reconnectNanos;
   private static final int SOURCES = 100;
   private static final int REAL_PEERS = 20;
 
@@ -82,10 +86,11 @@ public final class SoakAttackers implements AutoCloseable {
   private final Selector selector;
   private final Thread rawThread;
   private final List<TcpTransport> transports = new ArrayList<>();
-  private final ConcurrentLinkedQueue<Runnable> pendingRedials = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Due> pendingRedials = new ConcurrentLinkedQueue<>();
   private final Random random = new Random(42);
 
-  SoakAttackers(Multiaddr address, PeerId listenerPeer, int clients) throws IOException {
+  SoakAttackers(Multiaddr address, PeerId listenerPeer, int clients, Duration reconnect) throws IOException {
+    this.reconnectNanos = reconnect.toNanos();
     this.address = address;
     this.listenerPeer = listenerPeer;
     this.target = new InetSocketAddress(address.valueOf("ip4").orElseThrow(),
@@ -116,16 +121,18 @@ public final class SoakAttackers implements AutoCloseable {
   }
 
   /**
-   * {@code SoakAttackers <multiaddr with /p2p/> <clients>}: starts the clients, prints {@code STARTED}, runs
+   * {@code SoakAttackers <multiaddr with /p2p/> <clients> [reconnect ms, default 1000]}: starts the clients, prints {@code STARTED}, runs
    * until a line {@code stop} (or the end of standard input), then prints one {@code COUNTS <kind> ...} line
    * per kind and exits.
    */
   public static void main(String[] args) throws Exception {
     Multiaddr target = Multiaddr.fromString(args[0]);
     int clients = Integer.parseInt(args[1]);
+    Duration reconnect = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 1000);
     java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor();
-    try (SoakAttackers attack = new SoakAttackers(target.withoutPeerId(), target.peerId().orElseThrow(), clients)) {
+    try (SoakAttackers attack = new SoakAttackers(target.withoutPeerId(), target.peerId().orElseThrow(), clients,
+        reconnect)) {
       timer.scheduleAtFixedRate(attack::tick, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
       System.out.println("STARTED");
       System.out.flush();
@@ -201,7 +208,7 @@ public final class SoakAttackers implements AutoCloseable {
         byte[] junk = new byte[1024];
         random.nextBytes(junk);
         channel.write(ByteBuffer.wrap(junk));
-        nextActionNanos = now + RECONNECT_NANOS;
+        nextActionNanos = now + GARBAGE_EVERY_NANOS;
       } else if (channel == null && now >= nextActionNanos) {
         connect();
       }
@@ -217,7 +224,7 @@ public final class SoakAttackers implements AutoCloseable {
         }
       }
       channel = null;
-      nextActionNanos = System.nanoTime() + RECONNECT_NANOS;
+      nextActionNanos = System.nanoTime() + reconnectNanos;
     }
   }
 
@@ -284,14 +291,14 @@ public final class SoakAttackers implements AutoCloseable {
     transport.dial(address, listenerPeer).whenComplete((conn, e) -> {
       if (e != null) {
         c.closedByListener.incrementAndGet();
-        later(() -> realClient(kind, transport));
+        later(() -> realClient(kind, transport), reconnectNanos);
         return;
       }
       c.connects.incrementAndGet();
       conn.closeFuture().whenComplete((r, x) -> {
         if (!stopped.get()) {
           c.closedByListener.incrementAndGet();
-          later(() -> realClient(kind, transport));
+          later(() -> realClient(kind, transport), reconnectNanos);
         }
       });
       if (kind == Kind.STREAM_FLOOD) {
@@ -322,7 +329,7 @@ public final class SoakAttackers implements AutoCloseable {
     open.whenComplete((s, x) -> {
       if (x != null) {
         c.streamsRefused.incrementAndGet();
-        later(() -> flood(conn, c)); // refused: try again a little later, as a persistent attacker would
+        later(() -> flood(conn, c), STREAM_RETRY_NANOS); // refused: try again a little later, as a persistent attacker would
       } else {
         c.streamsOpened.incrementAndGet();
         flood(conn, c);
@@ -330,21 +337,28 @@ public final class SoakAttackers implements AutoCloseable {
     });
   }
 
-  /** Runs {@code r} about 200 ms from now on the timer thread (bounded by {@link #stop()}). */
-  private void later(Runnable r) {
+  /** Runs {@code r} {@code delayNanos} from now (at the next {@link #tick()} after that; bounded by {@link #stop()}). */
+  private void later(Runnable r, long delayNanos) {
     if (!stopped.get()) {
-      pendingRedials.add(r);
+      pendingRedials.add(new Due(System.nanoTime() + delayNanos, r));
     }
   }
 
-  /** Called by {@link Soak} every 200 ms: runs the redials due. */
+  private record Due(long atNanos, Runnable action) {}
+
+  /** Called every 200 ms: runs the redials and retries that are due. */
   void tick() {
+    long now = System.nanoTime();
     for (int n = pendingRedials.size(); n > 0 && !stopped.get(); n--) {
-      Runnable r = pendingRedials.poll();
-      if (r == null) {
+      Due d = pendingRedials.poll();
+      if (d == null) {
         break;
       }
-      r.run();
+      if (d.atNanos() - now <= 0) {
+        d.action().run();
+      } else {
+        pendingRedials.add(d);
+      }
     }
   }
 
