@@ -15,78 +15,52 @@ final class StreamLoops {
   /** Largest chunk written at once. */
   static final int CHUNK = 64 * 1024;
 
-  /** Read-only zeros that uploads and downloads send; each write takes a duplicate. */
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(CHUNK).asReadOnlyBuffer();
+  /**
+   * Read-only zeros that uploads and downloads send; each write takes a duplicate. A heap buffer: the
+   * transport copies or encrypts from arrays fastest.
+   */
+  private static final ByteBuffer ZEROS = ByteBuffer.allocate(CHUNK).asReadOnlyBuffer();
 
   private StreamLoops() {}
 
-  /** Consumes chunks; returns {@code false} to stop reading (after completing or failing something). */
+  /** Consumes chunks. */
   interface ChunkSink {
     /**
-     * @param chunk the bytes read, or {@code null} at end of stream
-     * @return whether to read on
+     * @param chunk the bytes read (borrowed: valid only during the call), or {@code null} at end of stream
      */
-    boolean accept(ByteBuffer chunk) throws Exception;
+    void accept(ByteBuffer chunk) throws Exception;
   }
 
   /**
-   * Reads until {@code sink} says stop, end of stream or a failure; the returned future fails with the
-   * stream's (unwrapped) exception or what the sink threw, and completes normally when the sink stopped.
+   * Reads to end of stream with {@link NetStream#receiveAll} (zero-copy on Braid's TCP transport); the
+   * returned future fails with the stream's (unwrapped) exception or what the sink threw (the stream is
+   * then reset), and completes normally once the sink has seen end of stream.
    */
   static CompletableFuture<Void> readLoop(NetStream stream, ChunkSink sink) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    readNext(stream, sink, done);
-    return done;
-  }
-
-  private static void readNext(NetStream stream, ChunkSink sink, CompletableFuture<Void> done) {
-    while (!done.isDone()) {
-      CompletableFuture<ByteBuffer> read;
-      try {
-        read = stream.read();
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
+    CompletableFuture<Void> all;
+    try {
+      all = stream.receiveAll(chunk -> {
+        sink.accept(chunk);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      done.completeExceptionally(e);
+      return done;
+    }
+    all.whenComplete((v, e) -> {
+      if (e != null) {
+        done.completeExceptionally(unwrap(e));
         return;
       }
-      if (read.isDone()) {
-        if (!handle(read, sink, done)) {
-          return;
-        }
-        continue;
-      }
-      read.whenComplete((b, e) -> {
-        if (handle(read, sink, done)) {
-          readNext(stream, sink, done);
-        }
-      });
-      return;
-    }
-  }
-
-  /** Feeds one completed read to the sink; returns whether to read on. */
-  private static boolean handle(CompletableFuture<ByteBuffer> read, ChunkSink sink, CompletableFuture<Void> done) {
-    ByteBuffer chunk;
-    try {
-      chunk = read.join();
-    } catch (CompletionException | java.util.concurrent.CancellationException e) {
-      done.completeExceptionally(unwrap(e));
-      return false;
-    }
-    try {
-      boolean more = sink.accept(chunk.hasRemaining() ? chunk : null);
-      if (!chunk.hasRemaining() && more) {
-        // End of stream: nothing more will come whatever the sink says.
+      try {
+        sink.accept(null);
         done.complete(null);
-        return false;
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
       }
-      if (!more) {
-        done.complete(null);
-      }
-      return more;
-    } catch (Throwable t) {
-      done.completeExceptionally(t);
-      return false;
-    }
+    });
+    return done;
   }
 
   /** Writes {@code count} zero bytes in chunks, each after the previous completed. */

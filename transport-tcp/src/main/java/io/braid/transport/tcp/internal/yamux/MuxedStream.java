@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code connection()}, which the wiring adds when it wraps this into a NetStream.
  *
  * <p><b>Ownership:</b> no Netty buffer crosses this interface. {@link #read()} hands out a heap
- * {@link ByteBuffer} copied from the wire that the caller owns; {@link #write(ByteBuffer)} copies the
+ * {@link ByteBuffer} copied from the wire that the caller owns; {@link #receiveAll} lends views of the
+ * session's own buffers, valid for the duration the receiver's contract states; {@link #write(ByteBuffer)} copies the
  * caller's remaining bytes at once (the position moves to the limit before it returns), so the
  * caller may reuse the buffer immediately.
  *
@@ -32,6 +33,16 @@ public interface MuxedStream {
    * @throws IllegalStateException if a read is already outstanding
    */
   CompletableFuture<ByteBuffer> read();
+
+  /**
+   * Pushes every remaining byte to {@code receiver}, with the contract of
+   * {@link io.braid.api.NetStream#receiveAll(io.braid.api.NetStream.Receiver)}: each chunk is a read-only
+   * view of the decrypted frame itself (no copy) while the receiver keeps up; bytes that arrived before
+   * (or while the receiver paused) are delivered from the stream's receive queue first.
+   *
+   * @throws IllegalStateException if a read is outstanding or a receiver is already installed
+   */
+  CompletableFuture<Void> receiveAll(io.braid.api.NetStream.Receiver receiver);
 
   /**
    * Queues {@code data}'s remaining bytes after every earlier write; the future completes once they

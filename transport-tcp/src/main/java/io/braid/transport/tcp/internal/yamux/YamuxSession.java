@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -479,11 +480,127 @@ public final class YamuxSession extends ByteToMessageDecoder {
       maybeSendWindowUpdate(s);
       return;
     }
+    if (s.receiver != null && !s.receiverPaused && s.recvQueue.isEmpty() && n >= in.capacity() / 4) {
+      // Zero-copy: the receiver reads the decrypted frame itself. (A chunk much smaller than the buffer
+      // it lives in is copied instead, so that a paused receiver cannot pin a 64 KiB frame for a byte.)
+      pushInPlace(s, in, n);
+      return;
+    }
     byte[] copy = new byte[n];
     in.readBytes(copy);
     s.recvQueue.add(ByteBuffer.wrap(copy));
     s.recvBuffered += n;
     serviceRead(s);
+  }
+
+  /** Lends {@code n} bytes of {@code in} to the stream's receiver; holds a slice of them while it pauses. */
+  private void pushInPlace(YamuxStream s, ByteBuf in, int n) {
+    int at = in.readerIndex();
+    CompletionStage<?> pause;
+    try {
+      pause = s.receiver.receive(in.nioBuffer(at, n).asReadOnlyBuffer());
+    } catch (Throwable t) {
+      in.skipBytes(n);
+      receiverFailed(s, t);
+      return;
+    }
+    if (isPending(pause)) {
+      // The view stays valid until the stage completes: hold the bytes (a retained slice, no copy). The
+      // decoder never writes into a cumulation someone else retains; the slice is released exactly once.
+      ByteBuf held = in.retainedSlice(at, n);
+      in.skipBytes(n);
+      pauseReceiver(s, pause, held, n);
+      return;
+    }
+    in.skipBytes(n);
+    consumed(s, n);
+  }
+
+  /**
+   * Delivers queued chunks to the stream's receiver until it pauses or the queue is empty, then completes
+   * its future at end of stream or failure.
+   */
+  private void serviceReceive(YamuxStream s) {
+    CompletableFuture<Void> done = s.receiveDone;
+    if (done == null || done.isDone()) {
+      return;
+    }
+    if (s.failure != null) {
+      s.recvQueue.clear();
+      done.completeExceptionally(s.failure);
+      return;
+    }
+    while (!s.receiverPaused && !s.recvQueue.isEmpty() && !done.isDone()) {
+      ByteBuffer b = s.recvQueue.poll();
+      int n = b.remaining();
+      CompletionStage<?> pause;
+      try {
+        pause = s.receiver.receive(b.asReadOnlyBuffer());
+      } catch (Throwable t) {
+        receiverFailed(s, t);
+        return;
+      }
+      if (isPending(pause)) {
+        s.recvBuffered -= n; // counted again as held until the stage completes
+        pauseReceiver(s, pause, null, n);
+        return;
+      }
+      consumed(s, n);
+    }
+    if (!s.receiverPaused && s.recvQueue.isEmpty() && (s.remoteClosed || s.discardInbound) && s.failure == null) {
+      done.complete(null);
+    }
+  }
+
+  private void pauseReceiver(YamuxStream s, CompletionStage<?> pause, ByteBuf held, int n) {
+    s.receiverPaused = true;
+    s.recvBuffered += n;
+    AtomicBoolean once = new AtomicBoolean();
+    pause.whenComplete((v, e) -> {
+      if (!once.compareAndSet(false, true)) {
+        return;
+      }
+      if (held != null) {
+        held.release(); // any thread: reference counts are atomic
+      }
+      runOnLoop(() -> {
+        s.receiverPaused = false;
+        consumed(s, n);
+        serviceReceive(s);
+        flush();
+      }, null, null);
+    });
+  }
+
+  /** {@code n} bytes were read by the application: return their credit unless the stream is over. */
+  private void consumed(YamuxStream s, int n) {
+    if (s.failure != null || s.removed || s.discardInbound) {
+      return;
+    }
+    s.recvBuffered -= n;
+    maybeSendWindowUpdate(s);
+  }
+
+  private void receiverFailed(YamuxStream s, Throwable t) {
+    CompletableFuture<Void> done = s.receiveDone;
+    if (done != null) {
+      done.completeExceptionally(t);
+    }
+    resetLocally(s, "yamux stream " + s.id + " reset: its receiver failed: " + t);
+  }
+
+  private static boolean isPending(CompletionStage<?> stage) {
+    if (stage == null) {
+      return false;
+    }
+    return !(stage instanceof CompletableFuture<?> f) || !f.isDone();
+  }
+
+  void streamReceive(YamuxStream s, io.braid.api.NetStream.Receiver r, CompletableFuture<Void> f) {
+    s.receiver = r;
+    s.receiveDone = f;
+    serviceReceive(s);
+    flush();
   }
 
   private void finishData(YamuxStream s, int flags) {
@@ -627,6 +744,10 @@ public final class YamuxSession extends ByteToMessageDecoder {
   }
 
   private void serviceRead(YamuxStream s) {
+    if (s.receiver != null) {
+      serviceReceive(s);
+      return;
+    }
     CompletableFuture<ByteBuffer> f = s.pendingRead;
     if (f == null) {
       return;

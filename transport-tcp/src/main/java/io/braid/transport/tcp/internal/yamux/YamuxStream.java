@@ -41,6 +41,11 @@ final class YamuxStream implements MuxedStream {
   boolean remoteClosed;
   boolean discardInbound;
   CompletableFuture<ByteBuffer> pendingRead;
+  /** The push receiver once {@link #receiveAll} was called, and the future it completes. */
+  io.braid.api.NetStream.Receiver receiver;
+  CompletableFuture<Void> receiveDone;
+  /** Whether the receiver returned a stage that has not completed: delivery waits, bytes queue. */
+  boolean receiverPaused;
   final AtomicBoolean readOutstanding = new AtomicBoolean();
 
   // send side (event loop only)
@@ -82,6 +87,18 @@ final class YamuxStream implements MuxedStream {
     }
     CompletableFuture<ByteBuffer> f = new CompletableFuture<>();
     session.runOnLoop(() -> session.streamRead(this, f), f, readOutstanding);
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Void> receiveAll(io.braid.api.NetStream.Receiver r) {
+    java.util.Objects.requireNonNull(r, "receiver");
+    if (!readOutstanding.compareAndSet(false, true)) {
+      throw new IllegalStateException("a read is outstanding or a receiver is installed on yamux stream " + id);
+    }
+    // readOutstanding stays set for good: the stream is read by the receiver from now on.
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    session.runOnLoop(() -> session.streamReceive(this, r, f), f, null);
     return f;
   }
 
