@@ -10,7 +10,8 @@
 //   Exits when stdin closes, on SIGTERM/SIGINT, or after --max-lifetime-ms.
 // dial: prints one JSON line with the results and exits 0 when every requested step succeeded, 1 when
 //   one failed (the JSON says which), 2 on bad arguments.
-// Both modes serve /ipfs/ping/1.0.0, /ipfs/id/1.0.0 and /echo/1.0.0. Diagnostics go to stderr.
+// Both modes serve /ipfs/ping/1.0.0, /ipfs/id/1.0.0, /echo/1.0.0 and /perf/1.0.0 (perf.mjs, which also
+// documents the benchmark options of dial). Diagnostics go to stderr.
 // Everything is bounded: loopback only, every wait has a timeout, every loop has a fixed length.
 
 // First import: js-libp2p 3.x needs Promise.withResolvers (Node 22+), the build machines run Node 20.
@@ -23,6 +24,7 @@ import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { setMaxListeners } from 'node:events'
+import { handlePerf, perfOption, runPerfSteps } from './perf.mjs'
 
 const ECHO_PROTOCOL = '/echo/1.0.0'
 const LISTEN_ADDRESS = '/ip4/127.0.0.1/tcp/0'
@@ -82,6 +84,7 @@ function parseArgs (argv) {
     for (let i = 1; i < rest.length; i += 2) {
       const name = rest[i]
       const value = rest[i + 1]
+      if (perfOption(name, value, options, intOption)) continue
       switch (name) {
         case '--connections': options.connections = intOption(name, value, 1, 64); break
         case '--ping': options.pings = intOption(name, value, 0, 1000); break
@@ -120,6 +123,7 @@ async function createNode (listen) {
     }
   })
   await node.handle(ECHO_PROTOCOL, serveEcho, { maxInboundStreams: 512, maxOutboundStreams: 512 })
+  await handlePerf(node)
   return node
 }
 
@@ -359,6 +363,7 @@ async function runDial (options) {
         throw new Error(`${result.echo.failures.length} echo stream(s) did not come back byte-identical`)
       }
     }
+    await runPerfSteps(node, conns, target, options, signal, result)
     result.ok = true
     await finish(0)
   } catch (err) {

@@ -26,6 +26,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -101,6 +103,14 @@ public final class TcpTransport implements Transport {
 
   /** The transport name in {@link NetworkMetrics} events, as {@link NetworkMetrics#transportName} gives it. */
   public static final String METRICS_NAME = "tcp";
+
+  /**
+   * Netty's pooled allocator rather than 4.2's default adaptive one: under a bulk transfer the adaptive
+   * allocator kept creating fresh direct chunks for socket reads (zeroing new native memory was a third of
+   * the CPU time on JDK 25), while the pooled one serves them, and the codec's 32 KiB outbound buffers,
+   * from its caches.
+   */
+  private static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
   private final TransportContext context;
   private final boolean identifyOnConnect;
@@ -208,6 +218,7 @@ public final class TcpTransport implements Transport {
           .group(group)
           .channel(channelType)
           .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.ALLOCATOR, ALLOCATOR)
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
               (int) Math.min(Integer.MAX_VALUE, context.handshakeTimeout().toMillis()))
           .handler(new ChannelInitializer<>() {
@@ -283,6 +294,7 @@ public final class TcpTransport implements Transport {
           .group(group)
           .channel(serverChannelType)
           .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
           .childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {

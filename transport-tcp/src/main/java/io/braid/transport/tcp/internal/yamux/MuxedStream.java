@@ -9,9 +9,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Ownership:</b> no Netty buffer crosses this interface. {@link #read()} hands out a heap
  * {@link ByteBuffer} copied from the wire that the caller owns; {@link #receiveAll} lends views of the
- * session's own buffers, valid for the duration the receiver's contract states; {@link #write(ByteBuffer)} copies the
- * caller's remaining bytes at once (the position moves to the limit before it returns), so the
- * caller may reuse the buffer immediately.
+ * session's own buffers, valid for the duration the receiver's contract states; {@link #write(ByteBuffer)} moves the
+ * buffer's position to its limit at once but does not copy it: the frames refer to the caller's bytes
+ * until they are written to the socket, so the caller must not modify them before the write's future
+ * completes (as {@link io.braid.api.NetStream#write} says).
  *
  * <p><b>Threads:</b> all methods are thread-safe; work runs on the session's event loop and futures
  * are completed there, so dependent actions must not block.
@@ -46,7 +47,7 @@ public interface MuxedStream {
 
   /**
    * Queues {@code data}'s remaining bytes after every earlier write; the future completes once they
-   * were sent within the remote's receive window. Fails with {@link io.braid.api.StreamResetException},
+   * were sent within the remote's receive window and written to the socket. Fails with {@link io.braid.api.StreamResetException},
    * {@link IllegalStateException} after {@link #closeWrite()}, or
    * {@link io.braid.api.ConnectionClosedException}.
    */

@@ -17,6 +17,7 @@ import io.braid.api.LimitExceededException;
 import io.braid.api.StreamResetException;
 import io.braid.transport.tcp.internal.yamux.YamuxFrame.Header;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.EventExecutor;
@@ -679,7 +680,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     flush();
   }
 
-  void streamWrite(YamuxStream s, byte[] data, CompletableFuture<Void> f) {
+  void streamWrite(YamuxStream s, ByteBuffer data, CompletableFuture<Void> f) {
     if (s.failure != null) {
       f.completeExceptionally(s.failure);
       return;
@@ -804,22 +805,37 @@ public final class YamuxSession extends ByteToMessageDecoder {
         maybeFinishOrderly(s);
         return;
       }
-      int remaining = w.data.length - w.offset;
+      int remaining = w.data.remaining();
       if (remaining > 0) {
         if (s.sendWindow == 0) {
           return;
         }
         int n = (int) Math.min(Math.min(remaining, s.sendWindow), config.maxSendFrame());
-        ByteBuf b = ctx.alloc().buffer(YamuxFrame.HEADER_LENGTH + n);
-        YamuxFrame.encodeHeader(b, TYPE_DATA, 0, s.id, n);
-        b.writeBytes(w.data, w.offset, n);
-        ctx.write(b);
-        needFlush = true;
-        w.offset += n;
+        // Header and the caller's bytes, not copied: the Noise codec encrypts from both arrays in turn.
+        ByteBuf header = ctx.alloc().heapBuffer(YamuxFrame.HEADER_LENGTH);
+        YamuxFrame.encodeHeader(header, TYPE_DATA, 0, s.id, n);
+        ByteBuffer part = w.data.duplicate();
+        part.limit(part.position() + n);
+        w.data.position(w.data.position() + n);
+        ByteBuf frame = ctx.alloc().compositeHeapBuffer(2).addComponents(true, header, Unpooled.wrappedBuffer(part));
         s.sendWindow -= n;
-        if (w.offset < w.data.length) {
+        needFlush = true;
+        if (w.data.hasRemaining()) {
+          ctx.write(frame);
           continue;
         }
+        s.pendingWrites.poll();
+        // Complete once the socket took the last frame: until then the frames may still read the caller's buffer.
+        CompletableFuture<Void> done = w.future;
+        ctx.write(frame).addListener(cf -> {
+          if (cf.isSuccess()) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(s.failure != null ? s.failure
+                : new ConnectionClosedException("connection failed before the write was sent: " + cf.cause(), cf.cause()));
+          }
+        });
+        continue;
       }
       s.pendingWrites.poll();
       w.future.complete(null);

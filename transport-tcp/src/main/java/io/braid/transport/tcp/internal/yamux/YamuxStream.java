@@ -16,13 +16,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class YamuxStream implements MuxedStream {
 
-  /** A queued write (data != null) or the FIN marker (data == null). */
+  /**
+   * A queued write (data != null: the caller's bytes, not copied, consumed as they are framed) or the FIN
+   * marker (data == null).
+   */
   static final class PendingWrite {
-    final byte[] data;
-    int offset;
+    final ByteBuffer data;
     final CompletableFuture<Void> future;
 
-    PendingWrite(byte[] data, CompletableFuture<Void> future) {
+    PendingWrite(ByteBuffer data, CompletableFuture<Void> future) {
       this.data = data;
       this.future = future;
     }
@@ -104,10 +106,12 @@ final class YamuxStream implements MuxedStream {
 
   @Override
   public CompletableFuture<Void> write(ByteBuffer data) {
-    byte[] copy = new byte[data.remaining()];
-    data.get(copy);
+    // No copy: the caller may not touch the buffer until the future completes (NetStream's contract), and
+    // the future completes only once the frames holding its bytes went to the socket.
+    ByteBuffer own = data.slice();
+    data.position(data.limit());
     CompletableFuture<Void> f = new CompletableFuture<>();
-    session.runOnLoop(() -> session.streamWrite(this, copy, f), f, null);
+    session.runOnLoop(() -> session.streamWrite(this, own, f), f, null);
     return f;
   }
 
