@@ -611,6 +611,16 @@ public final class TcpTransport implements Transport {
       return this;
     }
 
+    /**
+     * Bounds Yamux receive-window auto-tuning: a stream's window grows from 256 KiB up to {@code perStream}
+     * (16 MiB by default), and only while the sum of one connection's stream windows stays within {@code
+     * perConnection} (32 MiB by default). {@code perStream} 256 KiB turns auto-tuning off.
+     */
+    public Builder receiveWindows(long perStream, long perConnection) {
+      this.yamuxConfig = yamuxConfig.withReceiveWindows(perStream, perConnection);
+      return this;
+    }
+
     public TcpTransport build() {
       return new TcpTransport(this);
     }

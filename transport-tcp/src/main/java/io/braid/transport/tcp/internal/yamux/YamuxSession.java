@@ -52,8 +52,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Receive windows start at 256 KiB. When the reader has consumed half a window a WindowUpdate
  * returns the credit; as in go-yamux, if the previous update was less than 4 RTT ago the window is
- * doubled first (up to {@link YamuxConfig#maxStreamWindow()}). The RTT is that of the last keepalive
- * ping (one is sent when the session starts); with keepalive disabled there is no RTT and no tuning.
+ * doubled first (up to {@link YamuxConfig#maxStreamWindow()}, and only while the sum of all the live
+ * streams' windows stays within {@link YamuxConfig#maxConnectionWindow()}: the per-connection memory
+ * bound, as rust-yamux's connection window). The RTT is that of the last keepalive ping (one is sent
+ * when the session starts); with keepalive disabled there is no RTT and no tuning. Since the window
+ * grows whenever a window's worth is drained within a few RTTs, throughput over a long path is bound by
+ * the maximum window per RTT (16 MiB / 50 ms), not by the initial 256 KiB.
  *
  * <p>Errors: a protocol violation (bad version or type, data beyond the window, window credit above
  * 2^32-1, a SYN for a live or already used id, a SYN with our parity or id 0, a Data frame for an
@@ -122,6 +126,8 @@ public final class YamuxSession extends ByteToMessageDecoder {
   private volatile long droppedRefusals;
 
   private boolean needFlush;
+  /** Sum of the receive windows of the live streams, bounded for growth by maxConnectionWindow. */
+  private long totalRecvWindow;
 
   /**
    * @param client whether this side dialled the connection (it then opens odd stream ids)
@@ -180,6 +186,11 @@ public final class YamuxSession extends ByteToMessageDecoder {
   public Duration rtt() {
     long r = rttNanos;
     return r == 0 ? null : Duration.ofNanos(r);
+  }
+
+  /** The sum of the live streams' receive windows (event loop; tests check the connection bound). */
+  long totalReceiveWindowForTesting() {
+    return totalRecvWindow;
   }
 
   /** Pings left unanswered by the flood guard. */
@@ -446,6 +457,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     }
     YamuxStream s = new YamuxStream(this, id, false, now());
     streams.put(id, s);
+    totalRecvWindow += s.recvWindow;
     inboundCount++;
     writeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK, id, 0);
     try {
@@ -785,8 +797,12 @@ public final class YamuxSession extends ByteToMessageDecoder {
     long now = now();
     long rtt = rttNanos;
     if (rtt > 0 && now - s.epochStart < 4 * rtt && s.recvWindow < config.maxStreamWindow()) {
-      // The reader drains faster than a window per few round trips: the window limits throughput.
-      s.recvWindow = Math.min(s.recvWindow * 2, config.maxStreamWindow());
+      // The reader drains faster than a window per few round trips: the window limits throughput. Grow it,
+      // within the connection's bound on the sum of all its streams' windows.
+      long grown = Math.min(Math.min(s.recvWindow * 2, config.maxStreamWindow()),
+          s.recvWindow + Math.max(0, config.maxConnectionWindow() - totalRecvWindow));
+      totalRecvWindow += grown - s.recvWindow;
+      s.recvWindow = grown;
       delta = s.recvWindow - s.recvBuffered - s.recvCredit;
     }
     s.epochStart = now;
@@ -880,6 +896,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     }
     s.removed = true;
     streams.remove(s.id);
+    totalRecvWindow -= s.recvWindow;
     if (s.outbound) {
       outboundCount--;
       if (!s.acked) {
@@ -931,6 +948,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     nextStreamId += 2;
     YamuxStream s = new YamuxStream(this, id, true, now());
     streams.put(id, s);
+    totalRecvWindow += s.recvWindow;
     outboundCount++;
     unacked++;
     writeFrame(TYPE_WINDOW_UPDATE, FLAG_SYN, id, 0);
