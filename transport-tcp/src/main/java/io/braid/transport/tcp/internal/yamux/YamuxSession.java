@@ -526,7 +526,10 @@ public final class YamuxSession extends ByteToMessageDecoder {
       return;
     }
     in.skipBytes(n);
-    consumed(s, n);
+    // Never counted as buffered: only the credit goes back.
+    if (s.failure == null && !s.removed && !s.discardInbound) {
+      maybeSendWindowUpdate(s);
+    }
   }
 
   /**

@@ -71,6 +71,11 @@ class YamuxReceiveTest {
     assertTrue(done.isDone() && !done.isCompletedExceptionally(), "end of stream completes the future");
     assertArrayEquals(expected, got.toByteArray());
     assertFalse(readOnly.contains(false), "every chunk is read-only");
+    long granted = YamuxFrame.INITIAL_WINDOW + h.toClient.stream()
+        .filter(x -> x.type() == YamuxFrame.TYPE_WINDOW_UPDATE && x.streamId() == c.id())
+        .mapToLong(YamuxFrame.Header::length).sum();
+    assertTrue(granted <= expected.length + YamuxFrame.INITIAL_WINDOW,
+        "credit granted (" + granted + ") is what was read plus the window, never more");
   }
 
   @Test
