@@ -15,6 +15,7 @@ import io.braid.api.TransportException;
 import io.braid.api.TransportListener;
 import io.braid.transport.tcp.internal.conn.Addresses;
 import io.braid.transport.tcp.internal.conn.ByteCounter;
+import io.braid.transport.tcp.internal.conn.LoopBalancer;
 import io.braid.transport.tcp.internal.conn.TcpConn;
 import io.braid.transport.tcp.internal.conn.Upgrader;
 import io.braid.transport.tcp.internal.protocols.Identify;
@@ -60,7 +61,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * One Netty event loop group per transport (epoll where {@link Epoll#isAvailable()} and not disabled, NIO
- * otherwise), shut down by {@link #close()}. Every future of this transport and of its connections and
+ * otherwise), shut down by {@link #close()}. Each new connection is placed on the loop with the fewest live
+ * channels, so k connections use k loops (and cores) when the group has them. Every future of this transport and of its connections and
  * streams completes on one of its event loops, and {@link InboundConnectionHandler} and
  * {@link StreamHandler} callbacks run there: they must not block. Resolving a {@code dns*} address runs on
  * the common {@link java.util.concurrent.ForkJoinPool}. All methods are thread-safe.
@@ -117,6 +119,7 @@ public final class TcpTransport implements Transport {
   private final boolean serveIdentify;
   private final InetAddress dialFrom;
   private final EventLoopGroup group;
+  private final LoopBalancer loops = new LoopBalancer();
   private final Class<? extends Channel> channelType;
   private final Class<? extends ServerChannel> serverChannelType;
   private final Upgrader upgrader;
@@ -137,7 +140,8 @@ public final class TcpTransport implements Transport {
     this.dialFrom = b.dialFrom;
     boolean epoll = b.nativeTransport && epollAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.group = new MultiThreadIoEventLoopGroup(b.threads, io);
+    // Each new connection goes to the loop with the fewest live channels (see LoopBalancer).
+    this.group = new MultiThreadIoEventLoopGroup(b.threads, (java.util.concurrent.Executor) null, loops, io);
     this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     this.serverChannelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     Map<String, StreamHandler> builtIns = serveIdentify
@@ -224,6 +228,7 @@ public final class TcpTransport implements Transport {
           .handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+              loops.track(ch);
               track(ch);
             }
           })
@@ -306,6 +311,7 @@ public final class TcpTransport implements Transport {
       result.completeExceptionally(new TransportException("the TCP transport is closed", e));
       return;
     }
+    loops.track(binding.channel());
     binding.addListener(f -> {
       if (!f.isSuccess()) {
         result.completeExceptionally(new TransportException("cannot listen on " + socket + ": " + f.cause(),
@@ -324,6 +330,7 @@ public final class TcpTransport implements Transport {
   }
 
   private void accepted(Channel ch, InboundConnectionHandler handler) {
+    loops.track(ch);
     Multiaddr remote = Addresses.toMultiaddr(ch.remoteAddress());
     boolean admitted;
     try {
