@@ -31,7 +31,9 @@ import javax.crypto.spec.SecretKeySpec;
  * every measurement {@code peer.mjs dial} makes for js, printed as {@code METRIC <name> <value>} lines.
  *
  * <pre>java -cp benchmarks.jar io.braid.benchmarks.CompareBraid [--mib M] [--pings N] [--setup N] [--idle N]
- *     [--security noise]</pre>
+ *     [--security noise] [--only 1x1|8x1|8x2|8x3]</pre>
+ *
+ * <p>{@code --only} runs that one perf shape and nothing else (for profiling).
  *
  * <p>Metrics: {@code perf.<security>.<up|down>.<streams>x<connections>} in MiB/s of payload (each phase
  * from the first stream's start to the slowest stream's end of that phase, as perf.mjs measures js);
@@ -57,8 +59,10 @@ public final class CompareBraid {
     int setups = 200;
     int idle = 1000;
     String security = "noise";
+    String only = "";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
+        case "--only" -> only = args[i + 1];
         case "--mib" -> mib = Long.parseLong(args[i + 1]);
         case "--pings" -> pings = Integer.parseInt(args[i + 1]);
         case "--setup" -> setups = Integer.parseInt(args[i + 1]);
@@ -91,10 +95,16 @@ public final class CompareBraid {
       perf(conns, 8, 3, Math.max(16, mib / 2) * MIB);
       int[][] shapes = {{1, 1}, {8, 1}, {8, 2}, {8, 3}};
       for (int[] shape : shapes) {
+        if (!only.isEmpty() && !only.equals(shape[0] + "x" + shape[1])) {
+          continue;
+        }
         double[] upDown = perf(conns, shape[0], shape[1], mib * MIB);
         String tag = shape[0] + "x" + shape[1];
         metric("perf." + security + ".up." + tag, upDown[0]);
         metric("perf." + security + ".down." + tag, upDown[1]);
+      }
+      if (!only.isEmpty()) {
+        return;
       }
       double[] rtt = ping(conns.get(0), pings);
       metric("ping.p50", rtt[0]);
