@@ -3,6 +3,7 @@
 //   node peer.mjs listen [--max-lifetime-ms N]
 //   node peer.mjs dial <multiaddr>/p2p/<id> [--connections K] [--ping N]
 //                      [--echo-streams S --echo-bytes B] [--expect-peer <id>] [--timeout-ms T]
+//                      [benchmark options: see perf.mjs]
 //
 // listen: prints `LISTEN <multiaddr>/p2p/<peer id>` once ready, then one line per event:
 //   `CONNECTED <peer id> <direction> count=<n>`, `DISCONNECTED <peer id> count=<n>` (n = live connections with
@@ -35,7 +36,8 @@ const STOP_TIMEOUT_MS = 3_000
 const USAGE = `usage:
   node peer.mjs listen [--max-lifetime-ms N]
   node peer.mjs dial <multiaddr>/p2p/<peer id> [--connections K] [--ping N]
-                     [--echo-streams S --echo-bytes B] [--expect-peer <peer id>] [--timeout-ms T]`
+                     [--echo-streams S --echo-bytes B] [--expect-peer <peer id>] [--timeout-ms T]
+                     [--perf-streams S --perf-upload B --perf-download B] [--stream-pings N] [--setup N] [--idle N]`
 
 class UsageError extends Error {}
 
