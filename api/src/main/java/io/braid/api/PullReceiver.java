@@ -77,8 +77,10 @@ final class PullReceiver {
     try {
       return receiver.receive(chunk);
     } catch (Throwable t) {
-      stream.reset();
+      // Fail first, then reset: whoever waits on the future sees the receiver's exception, not the reset
+      // it causes.
       done.completeExceptionally(t);
+      stream.reset();
       return null;
     }
   }
