@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * stream when the server sends more than was asked for.
  *
  * <p>Threads: all methods return at once; work continues on the stream's callback threads and never
- * blocks them. Each direction has at most one 64 KiB chunk in flight.
+ * blocks them. Each direction has at most one chunk in flight (256 KiB of zeros on the way out).
  */
 public final class Perf {
   /** The protocol id. */

@@ -16,10 +16,18 @@ final class StreamLoops {
   static final int CHUNK = 64 * 1024;
 
   /**
+   * Largest chunk of zeros perf writes at once: four times 65,507 bytes, the payload of one full Yamux
+   * frame inside one full Noise frame on Braid's TCP transport, so that a write is cut into full frames
+   * only (a 64 KiB write would make a full frame and a 29-byte one, each paying a cipher
+   * initialisation), and one write in flight still keeps a socket busy. Any size works on any transport.
+   */
+  static final int ZERO_CHUNK = 4 * 65_507;
+
+  /**
    * Read-only zeros that uploads and downloads send; each write takes a duplicate. A heap buffer: the
    * transport copies or encrypts from arrays fastest.
    */
-  private static final ByteBuffer ZEROS = ByteBuffer.allocate(CHUNK).asReadOnlyBuffer();
+  private static final ByteBuffer ZEROS = ByteBuffer.allocate(ZERO_CHUNK).asReadOnlyBuffer();
 
   private StreamLoops() {}
 
@@ -65,7 +73,7 @@ final class StreamLoops {
 
   /** Writes {@code count} zero bytes in chunks, each after the previous completed. */
   static CompletableFuture<Void> writeZeros(NetStream stream, long count) {
-    return writeChunks(stream, count, (offset, len) -> {
+    return writeChunks(stream, count, ZERO_CHUNK, (offset, len) -> {
       ByteBuffer b = ZEROS.duplicate();
       b.limit(len);
       return b;
@@ -79,15 +87,20 @@ final class StreamLoops {
 
   /** Writes {@code count} bytes made by {@code source} in chunks of {@link #CHUNK}, one after another. */
   static CompletableFuture<Void> writeChunks(NetStream stream, long count, ChunkSource source) {
+    return writeChunks(stream, count, CHUNK, source);
+  }
+
+  /** Writes {@code count} bytes made by {@code source} in chunks of {@code chunk} bytes, one after another. */
+  static CompletableFuture<Void> writeChunks(NetStream stream, long count, int chunk, ChunkSource source) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    writeNext(stream, count, source, new long[] {0}, done);
+    writeNext(stream, count, chunk, source, new long[] {0}, done);
     return done;
   }
 
-  private static void writeNext(NetStream stream, long count, ChunkSource source, long[] written,
+  private static void writeNext(NetStream stream, long count, int chunk, ChunkSource source, long[] written,
       CompletableFuture<Void> done) {
     while (written[0] < count) {
-      int len = (int) Math.min(CHUNK, count - written[0]);
+      int len = (int) Math.min(chunk, count - written[0]);
       CompletableFuture<Void> w;
       try {
         w = stream.write(source.chunk(written[0], len));
@@ -107,7 +120,7 @@ final class StreamLoops {
         if (e != null) {
           done.completeExceptionally(unwrap(e));
         } else {
-          writeNext(stream, count, source, written, done);
+          writeNext(stream, count, chunk, source, written, done);
         }
       });
       return;
