@@ -4,6 +4,7 @@
 //   node peer.mjs dial <multiaddr>/p2p/<id> [--connections K] [--ping N]
 //                      [--echo-streams S --echo-bytes B] [--expect-peer <id>] [--timeout-ms T]
 //                      [--security noise|tls|noise,tls]
+//                      [benchmark options: see perf.mjs]
 //
 // --security: the connection encrypters, preferred first (default noise); tls is @libp2p/tls.
 //
@@ -13,7 +14,8 @@
 //   Exits when stdin closes, on SIGTERM/SIGINT, or after --max-lifetime-ms.
 // dial: prints one JSON line with the results and exits 0 when every requested step succeeded, 1 when
 //   one failed (the JSON says which), 2 on bad arguments.
-// Both modes serve /ipfs/ping/1.0.0, /ipfs/id/1.0.0 and /echo/1.0.0. Diagnostics go to stderr.
+// Both modes serve /ipfs/ping/1.0.0, /ipfs/id/1.0.0, /echo/1.0.0 and /perf/1.0.0 (perf.mjs, which also
+// documents the benchmark options of dial). Diagnostics go to stderr.
 // Everything is bounded: loopback only, every wait has a timeout, every loop has a fixed length.
 
 // First import: js-libp2p 3.x needs Promise.withResolvers (Node 22+), the build machines run Node 20.
@@ -27,6 +29,7 @@ import { tls } from '@libp2p/tls'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { setMaxListeners } from 'node:events'
+import { handlePerf, perfOption, runPerfSteps } from './perf.mjs'
 
 const ECHO_PROTOCOL = '/echo/1.0.0'
 const LISTEN_ADDRESS = '/ip4/127.0.0.1/tcp/0'
@@ -38,7 +41,8 @@ const USAGE = `usage:
   node peer.mjs listen [--max-lifetime-ms N] [--security noise|tls|noise,tls]
   node peer.mjs dial <multiaddr>/p2p/<peer id> [--connections K] [--ping N]
                      [--echo-streams S --echo-bytes B] [--expect-peer <peer id>] [--timeout-ms T]
-                     [--security noise|tls|noise,tls]`
+                     [--security noise|tls|noise,tls]
+                     [--perf-streams S --perf-upload B --perf-download B] [--stream-pings N] [--setup N] [--idle N]`
 const ENCRYPTERS = { noise, tls }
 
 class UsageError extends Error {}
@@ -99,6 +103,7 @@ function parseArgs (argv) {
     for (let i = 1; i < rest.length; i += 2) {
       const name = rest[i]
       const value = rest[i + 1]
+      if (perfOption(name, value, options, intOption)) continue
       switch (name) {
         case '--connections': options.connections = intOption(name, value, 1, 64); break
         case '--ping': options.pings = intOption(name, value, 0, 1000); break
@@ -138,6 +143,7 @@ async function createNode (listen, security) {
     }
   })
   await node.handle(ECHO_PROTOCOL, serveEcho, { maxInboundStreams: 512, maxOutboundStreams: 512 })
+  await handlePerf(node)
   return node
 }
 
@@ -377,6 +383,7 @@ async function runDial (options) {
         throw new Error(`${result.echo.failures.length} echo stream(s) did not come back byte-identical`)
       }
     }
+    await runPerfSteps(node, conns, target, options, signal, result)
     result.ok = true
     await finish(0)
   } catch (err) {

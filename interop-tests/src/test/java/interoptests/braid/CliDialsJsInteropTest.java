@@ -2,7 +2,6 @@ package interoptests.braid;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The {@code braid} command line tool, run in-process ({@link Braid#run}) with {@code --json}, against a
- * js-libp2p listener: {@code ping}, {@code echo}, and {@code perf}, which js does not serve.
+ * js-libp2p listener: {@code ping}, {@code echo}, and {@code perf} (served by {@code js/perf.mjs}).
  */
 @Timeout(120)
 @DisplayName("braid CLI against js-libp2p listener")
@@ -124,18 +123,21 @@ class CliDialsJsInteropTest {
     }
 
     @Test
-    @DisplayName("braid perf --json against js, which serves no /perf/1.0.0, fails with exit 1 and a JSON error")
-    void perfAgainstJsFailsCleanlyBecauseJsServesNoPerf() throws Exception {
-        // js-libp2p's perf service (@libp2p/perf) is not in the npm registry this build uses, so the js peer
-        // cannot serve /perf/1.0.0; the CLI must say so rather than hang or pretend.
+    @DisplayName("braid perf --json against js (perf.mjs serves /perf/1.0.0) moves exactly the bytes asked for")
+    void perfAgainstJsMovesTheRightByteCounts() throws Exception {
+        // @libp2p/perf is not in the npm registry this build uses; js/perf.mjs implements /perf/1.0.0 itself.
         try (JsPeer listener = JsPeer.listen()) {
-            DialResult run = cli("perf", listener.multiaddr(), "--upload", "8MiB", "--download", "8MiB",
-                    "--timeout", "15", "--json");
+            DialResult run = cli("perf", listener.multiaddr(), "--upload", "3MiB", "--download", "5MiB",
+                    "--timeout", "30", "--json");
 
-            assertEquals(5, run.exitCode(), run::toString); // braid --help: 5 = protocol negotiation failed
-            assertFalse(run.bool("ok"), run::toString);
-            assertEquals("perf", run.string("command"));
-            assertTrue(run.string("error").contains("/perf/1.0.0"), run::toString);
+            assertEquals(0, run.exitCode(), run::toString);
+            assertTrue(run.bool("ok"), run::toString);
+            assertAll(
+                    () -> assertEquals("perf", run.string("command")),
+                    () -> assertEquals(3.0 * MIB, run.number("upload_bytes"), run::toString),
+                    () -> assertEquals(5.0 * MIB, run.number("download_bytes"), run::toString),
+                    () -> assertTrue(run.number("upload_gbps") > 0, run::toString),
+                    () -> assertTrue(run.number("download_gbps") > 0, run::toString));
         }
     }
 }

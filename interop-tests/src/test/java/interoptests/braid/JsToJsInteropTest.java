@@ -144,4 +144,16 @@ class JsToJsInteropTest {
                     result.integer("echo.elapsedMs"), result.number("echo.payloadMiBPerSecond"));
         }
     }
+
+    @Test
+    void perfOverTwoStreamsMovesTheRequestedBytesBothWays() throws Exception {
+        try (JsPeer listener = JsPeer.listen()) {
+            DialResult run = JsPeer.dial(Duration.ofSeconds(60), listener.multiaddr(),
+                    "--perf-streams", "2", "--perf-upload", "1048576", "--perf-download", "2097152");
+            assertEquals(0, run.exitCode(), run::toString);
+            assertEquals(2.0 * 1048576, run.number("perf.uploadBytes"), run::toString);
+            assertEquals(2.0 * 2097152, run.number("perf.downloadBytes"), run::toString);
+            assertTrue(run.number("perf.downloadMs") > 0, run::toString);
+        }
+    }
 }

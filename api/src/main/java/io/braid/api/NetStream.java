@@ -1,7 +1,9 @@
 package io.braid.api;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One bidirectional, ordered, flow-controlled byte stream multiplexed over a {@link NetConn}, with one
@@ -13,6 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * replenished). At most one read may be outstanding; a second concurrent call fails with
  * {@link IllegalStateException}. End of stream (the remote half-closed) completes the read with an
  * <em>empty</em> buffer, and every later read does the same.
+ *
+ * <p>{@link #receiveAll(Receiver)} is the push alternative for bulk data: the transport hands each
+ * chunk to a {@link Receiver} as it arrives, as a <em>borrowed</em> view of its own buffer (no copy, no
+ * allocation per chunk on Braid's TCP transport), until end of stream. A stream is read one way or the
+ * other: once {@code receiveAll} was called, {@link #read()} fails with {@link IllegalStateException}.
  *
  * <h2>Writing</h2>
  * {@link #write(ByteBuffer)} queues the bytes in order; its future completes when the transport has
@@ -54,6 +61,54 @@ public interface NetStream extends AutoCloseable {
    * @throws IllegalStateException if a read is already outstanding
    */
   CompletableFuture<ByteBuffer> read();
+
+  /**
+   * Receives every remaining byte of the stream, pushed to {@code receiver} in order as it arrives,
+   * until end of stream, a reset or a failure.
+   *
+   * <p>Each chunk is <b>borrowed</b>: a read-only, non-empty buffer that is valid only until
+   * {@link Receiver#receive} returns, or, if it returns an incomplete {@link CompletionStage}, until
+   * that stage completes. After that the transport reuses or releases the memory; copy what you keep.
+   * Returning consumes the chunk: its bytes count as read (for Yamux, their receive-window credit goes
+   * back to the remote writer). Returning an incomplete stage pauses delivery until it completes, which
+   * is how a receiver applies backpressure (the remote writer stops once the stream's receive buffer is
+   * full); the next chunk is delivered after the stage completes, whether normally or not.
+   *
+   * <p>Calls are made one at a time, in order, on a transport thread (for TCP, the connection's event
+   * loop): a receiver must not block. To process chunks on another executor, copy them and hand the
+   * copies over, returning a stage that completes when the executor is ready for more.
+   *
+   * <p>The default implementation pulls with {@link #read()} (each chunk is then a buffer the
+   * transport allocated); transports that can do better override it.
+   *
+   * @return a future completed normally once every byte before end of stream was received (or the
+   *     stream was {@link #close() closed} locally), or exceptionally with {@link StreamResetException},
+   *     {@link ConnectionClosedException}, or what the receiver threw (the stream is then reset)
+   * @throws IllegalStateException if a read is outstanding or {@code receiveAll} was already called
+   */
+  default CompletableFuture<Void> receiveAll(Receiver receiver) {
+    Objects.requireNonNull(receiver, "receiver");
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    PullReceiver.pull(this, receiver, read(), done);
+    return done;
+  }
+
+  /**
+   * Takes the chunks {@link #receiveAll(Receiver)} pushes.
+   */
+  @FunctionalInterface
+  interface Receiver {
+    /**
+     * One chunk, borrowed: read-only, non-empty, valid until this method returns or, if it returns an
+     * incomplete stage, until that stage completes.
+     *
+     * @param chunk the bytes, from its position to its limit
+     * @return {@code null} (or a completed stage) to take the next chunk at once, or a stage that pauses
+     *     delivery until it completes
+     * @throws Exception to stop: the stream is reset and {@code receiveAll}'s future fails with it
+     */
+    CompletionStage<?> receive(ByteBuffer chunk) throws Exception;
+  }
 
   /**
    * Writes the remaining bytes of {@code data}, in order after every earlier write.

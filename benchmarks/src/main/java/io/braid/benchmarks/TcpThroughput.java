@@ -113,11 +113,14 @@ public final class TcpThroughput {
           if (warmMib > 0) {
             runCase(c, conns, warmMib * MIB);
           }
+          long cpu0 = processCpuNanos();
           double seconds = runCase(c, conns, mib * MIB);
+          double cpuPerGib = (processCpuNanos() - cpu0) / 1e9 / (mib / 1024.0);
           double gbit = mib * MIB * 8 / seconds / 1e9;
-          result = String.format(Locale.ROOT, "| %-26s | %10.3f | %8.2f |", c.name(), gbit, seconds);
+          result = String.format(Locale.ROOT, "| %-26s | %10.3f | %8.2f | %10.2f |", c.name(), gbit, seconds, cpuPerGib);
         } catch (TimeoutException e) {
-          result = String.format(Locale.ROOT, "| %-26s | %10s | %8s |", c.name(), "timed out", "> " + CASE_TIMEOUT.toSeconds());
+          result = String.format(Locale.ROOT, "| %-26s | %10s | %8s | %10s |", c.name(), "timed out",
+              "> " + CASE_TIMEOUT.toSeconds(), "");
         }
         System.out.println(result);
         rows.add(result);
@@ -129,8 +132,8 @@ public final class TcpThroughput {
           .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
     System.out.println();
-    System.out.println("| case                       |     Gbit/s |        s |");
-    System.out.println("|----------------------------|-----------:|---------:|");
+    System.out.println("| case                       |     Gbit/s |        s | CPU s/GiB  |");
+    System.out.println("|----------------------------|-----------:|---------:|-----------:|");
     rows.forEach(System.out::println);
   }
 
@@ -197,18 +200,28 @@ public final class TcpThroughput {
   }
 
   private static void readLoop(NetStream stream, Run run, long total) {
-    stream.read().whenComplete((buf, error) -> {
+    AtomicLong got = new AtomicLong(total);
+    stream.receiveAll(chunk -> {
+      got.addAndGet(chunk.remaining());
+      return null;
+    }).whenComplete((v, error) -> {
       if (error != null) {
         run.failure.compareAndSet(null, error);
-        run.done.countDown();
-      } else if (!buf.hasRemaining()) {
-        run.received.addAndGet(total);
-        run.done.countDown();
-        stream.close();
       } else {
-        readLoop(stream, run, total + buf.remaining());
+        run.received.addAndGet(got.get());
+        stream.close();
       }
+      run.done.countDown();
     });
+  }
+
+  /**
+   * CPU time of the whole process (client and server both run here), which says more than wall time
+   * on a machine that other work keeps busy.
+   */
+  static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
   }
 
   /** Writes {@code total} bytes, keeping up to {@link #IN_FLIGHT} writes outstanding, then half-closes. */

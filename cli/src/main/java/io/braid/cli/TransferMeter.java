@@ -52,6 +52,14 @@ final class TransferMeter {
     }
 
     @Override
+    public CompletableFuture<Void> receiveAll(Receiver receiver) {
+      return delegate.receiveAll(chunk -> {
+        received.add(chunk.remaining());
+        return receiver.receive(chunk);
+      });
+    }
+
+    @Override
     public CompletableFuture<Void> write(ByteBuffer data) {
       int n = data.remaining();
       return delegate.write(data).thenApply(v -> {

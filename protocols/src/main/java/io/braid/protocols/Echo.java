@@ -48,8 +48,15 @@ public final class Echo {
   }
 
   private static void serve(NetStream stream) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    serveNext(stream, done);
+    // Each chunk is written back before the next is taken: the write's future pauses delivery, and the
+    // borrowed chunk stays valid until it completes (NetStream.write's contract asks no longer).
+    CompletableFuture<Void> done;
+    try {
+      done = stream.receiveAll(stream::write);
+    } catch (RuntimeException e) {
+      stream.reset();
+      return;
+    }
     done.thenCompose(v -> stream.closeWrite()).whenComplete((v, e) -> {
       if (e != null) {
         stream.reset();
@@ -57,39 +64,6 @@ public final class Echo {
         stream.close();
       }
     });
-  }
-
-  private static void serveNext(NetStream stream, CompletableFuture<Void> done) {
-    // Iterative while futures are already complete; see StreamLoops' design note.
-    while (true) {
-      CompletableFuture<Void> step;
-      try {
-        step = stream.read().thenCompose(chunk -> {
-          if (!chunk.hasRemaining()) {
-            done.complete(null);
-            return CompletableFuture.completedFuture(null);
-          }
-          return stream.write(chunk);
-        });
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-        return;
-      }
-      if (step.isDone() && !step.isCompletedExceptionally()) {
-        if (done.isDone()) {
-          return;
-        }
-        continue;
-      }
-      step.whenComplete((v, e) -> {
-        if (e != null) {
-          done.completeExceptionally(StreamLoops.unwrap(e));
-        } else if (!done.isDone()) {
-          serveNext(stream, done);
-        }
-      });
-      return;
-    }
   }
 
   /**
@@ -150,7 +124,7 @@ public final class Echo {
         if (received.get() != size) {
           throw new ProtocolViolationException("echo ended after " + received.get() + " of " + size + " bytes");
         }
-        return false;
+        return;
       }
       long offset = received.get();
       if (offset + chunk.remaining() > size) {
@@ -162,7 +136,6 @@ public final class Echo {
         }
       }
       received.set(offset);
-      return true;
     });
     CompletableFuture<Void> sent = StreamLoops.writeChunks(stream, size, source)
         .thenCompose(v -> stream.closeWrite());

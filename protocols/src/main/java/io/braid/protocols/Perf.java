@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * stream when the server sends more than was asked for.
  *
  * <p>Threads: all methods return at once; work continues on the stream's callback threads and never
- * blocks them. Each direction has at most one 64 KiB chunk in flight.
+ * blocks them. Each direction has at most one chunk in flight (256 KiB of zeros on the way out).
  */
 public final class Perf {
   /** The protocol id. */
@@ -93,14 +93,13 @@ public final class Perf {
     // Read from the start: a reset by the server shows at once, and bytes that come early are counted.
     CompletableFuture<Void> download = StreamLoops.readLoop(stream, chunk -> {
       if (chunk == null) {
-        return false;
+        return;
       }
       long total = received.addAndGet(chunk.remaining());
       if (total > downloadBytes) {
         throw new ProtocolViolationException("perf server sent more than the " + downloadBytes
             + " bytes asked for");
       }
-      return true;
     });
     CompletableFuture<Long> uploaded = stream.write(ByteBuffer.wrap(header))
         .thenCompose(v -> StreamLoops.writeZeros(stream, uploadBytes))
@@ -150,7 +149,7 @@ public final class Perf {
           throw new ProtocolViolationException("perf request ended after " + header.position()
               + " of " + HEADER_BYTES + " header bytes");
         }
-        return false;
+        return;
       }
       if (header.hasRemaining()) {
         int n = Math.min(header.remaining(), chunk.remaining());
@@ -168,7 +167,6 @@ public final class Perf {
         }
       }
       // The rest of the chunk is upload, which is only drained.
-      return true;
     }).thenCompose(v -> StreamLoops.writeZeros(stream, wanted[0]))
         .thenCompose(v -> stream.closeWrite())
         .whenComplete((v, e) -> {

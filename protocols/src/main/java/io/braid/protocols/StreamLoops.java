@@ -15,83 +15,65 @@ final class StreamLoops {
   /** Largest chunk written at once. */
   static final int CHUNK = 64 * 1024;
 
-  /** Read-only zeros that uploads and downloads send; each write takes a duplicate. */
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(CHUNK).asReadOnlyBuffer();
+  /**
+   * Largest chunk of zeros perf writes at once: four times 65,507 bytes, the payload of one full Yamux
+   * frame inside one full Noise frame on Braid's TCP transport, so that a write is cut into full frames
+   * only (a 64 KiB write would make a full frame and a 29-byte one, each paying a cipher
+   * initialisation), and one write in flight still keeps a socket busy. Any size works on any transport.
+   */
+  static final int ZERO_CHUNK = 4 * 65_507;
+
+  /**
+   * Read-only zeros that uploads and downloads send; each write takes a duplicate. A heap buffer: the
+   * transport copies or encrypts from arrays fastest.
+   */
+  private static final ByteBuffer ZEROS = ByteBuffer.allocate(ZERO_CHUNK).asReadOnlyBuffer();
 
   private StreamLoops() {}
 
-  /** Consumes chunks; returns {@code false} to stop reading (after completing or failing something). */
+  /** Consumes chunks. */
   interface ChunkSink {
     /**
-     * @param chunk the bytes read, or {@code null} at end of stream
-     * @return whether to read on
+     * @param chunk the bytes read (borrowed: valid only during the call), or {@code null} at end of stream
      */
-    boolean accept(ByteBuffer chunk) throws Exception;
+    void accept(ByteBuffer chunk) throws Exception;
   }
 
   /**
-   * Reads until {@code sink} says stop, end of stream or a failure; the returned future fails with the
-   * stream's (unwrapped) exception or what the sink threw, and completes normally when the sink stopped.
+   * Reads to end of stream with {@link NetStream#receiveAll} (zero-copy on Braid's TCP transport); the
+   * returned future fails with the stream's (unwrapped) exception or what the sink threw (the stream is
+   * then reset), and completes normally once the sink has seen end of stream.
    */
   static CompletableFuture<Void> readLoop(NetStream stream, ChunkSink sink) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    readNext(stream, sink, done);
-    return done;
-  }
-
-  private static void readNext(NetStream stream, ChunkSink sink, CompletableFuture<Void> done) {
-    while (!done.isDone()) {
-      CompletableFuture<ByteBuffer> read;
-      try {
-        read = stream.read();
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
+    CompletableFuture<Void> all;
+    try {
+      all = stream.receiveAll(chunk -> {
+        sink.accept(chunk);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      done.completeExceptionally(e);
+      return done;
+    }
+    all.whenComplete((v, e) -> {
+      if (e != null) {
+        done.completeExceptionally(unwrap(e));
         return;
       }
-      if (read.isDone()) {
-        if (!handle(read, sink, done)) {
-          return;
-        }
-        continue;
-      }
-      read.whenComplete((b, e) -> {
-        if (handle(read, sink, done)) {
-          readNext(stream, sink, done);
-        }
-      });
-      return;
-    }
-  }
-
-  /** Feeds one completed read to the sink; returns whether to read on. */
-  private static boolean handle(CompletableFuture<ByteBuffer> read, ChunkSink sink, CompletableFuture<Void> done) {
-    ByteBuffer chunk;
-    try {
-      chunk = read.join();
-    } catch (CompletionException | java.util.concurrent.CancellationException e) {
-      done.completeExceptionally(unwrap(e));
-      return false;
-    }
-    try {
-      boolean more = sink.accept(chunk.hasRemaining() ? chunk : null);
-      if (!chunk.hasRemaining() && more) {
-        // End of stream: nothing more will come whatever the sink says.
+      try {
+        sink.accept(null);
         done.complete(null);
-        return false;
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
       }
-      if (!more) {
-        done.complete(null);
-      }
-      return more;
-    } catch (Throwable t) {
-      done.completeExceptionally(t);
-      return false;
-    }
+    });
+    return done;
   }
 
   /** Writes {@code count} zero bytes in chunks, each after the previous completed. */
   static CompletableFuture<Void> writeZeros(NetStream stream, long count) {
-    return writeChunks(stream, count, (offset, len) -> {
+    return writeChunks(stream, count, ZERO_CHUNK, (offset, len) -> {
       ByteBuffer b = ZEROS.duplicate();
       b.limit(len);
       return b;
@@ -105,15 +87,20 @@ final class StreamLoops {
 
   /** Writes {@code count} bytes made by {@code source} in chunks of {@link #CHUNK}, one after another. */
   static CompletableFuture<Void> writeChunks(NetStream stream, long count, ChunkSource source) {
+    return writeChunks(stream, count, CHUNK, source);
+  }
+
+  /** Writes {@code count} bytes made by {@code source} in chunks of {@code chunk} bytes, one after another. */
+  static CompletableFuture<Void> writeChunks(NetStream stream, long count, int chunk, ChunkSource source) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    writeNext(stream, count, source, new long[] {0}, done);
+    writeNext(stream, count, chunk, source, new long[] {0}, done);
     return done;
   }
 
-  private static void writeNext(NetStream stream, long count, ChunkSource source, long[] written,
+  private static void writeNext(NetStream stream, long count, int chunk, ChunkSource source, long[] written,
       CompletableFuture<Void> done) {
     while (written[0] < count) {
-      int len = (int) Math.min(CHUNK, count - written[0]);
+      int len = (int) Math.min(chunk, count - written[0]);
       CompletableFuture<Void> w;
       try {
         w = stream.write(source.chunk(written[0], len));
@@ -133,7 +120,7 @@ final class StreamLoops {
         if (e != null) {
           done.completeExceptionally(unwrap(e));
         } else {
-          writeNext(stream, count, source, written, done);
+          writeNext(stream, count, chunk, source, written, done);
         }
       });
       return;

@@ -15,6 +15,7 @@ import io.braid.api.TransportException;
 import io.braid.api.TransportListener;
 import io.braid.transport.tcp.internal.conn.Addresses;
 import io.braid.transport.tcp.internal.conn.ByteCounter;
+import io.braid.transport.tcp.internal.conn.LoopBalancer;
 import io.braid.transport.tcp.internal.conn.TcpConn;
 import io.braid.transport.tcp.internal.conn.Upgrader;
 import io.braid.transport.tcp.internal.protocols.Identify;
@@ -27,6 +28,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -59,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * One Netty event loop group per transport (epoll where {@link Epoll#isAvailable()} and not disabled, NIO
- * otherwise), shut down by {@link #close()}. Every future of this transport and of its connections and
+ * otherwise), shut down by {@link #close()}. Each new connection is placed on the loop with the fewest live
+ * channels, so k connections use k loops (and cores) when the group has them. Every future of this transport and of its connections and
  * streams completes on one of its event loops, and {@link InboundConnectionHandler} and
  * {@link StreamHandler} callbacks run there: they must not block. Resolving a {@code dns*} address runs on
  * the common {@link java.util.concurrent.ForkJoinPool}. All methods are thread-safe.
@@ -112,11 +116,20 @@ public final class TcpTransport implements Transport {
   /** The transport name in {@link NetworkMetrics} events, as {@link NetworkMetrics#transportName} gives it. */
   public static final String METRICS_NAME = "tcp";
 
+  /**
+   * Netty's pooled allocator rather than 4.2's default adaptive one: under a bulk transfer the adaptive
+   * allocator kept creating fresh direct chunks for socket reads (zeroing new native memory was a third of
+   * the CPU time on JDK 25), while the pooled one serves them, and the codec's 32 KiB outbound buffers,
+   * from its caches.
+   */
+  private static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
+
   private final TransportContext context;
   private final boolean identifyOnConnect;
   private final boolean serveIdentify;
   private final InetAddress dialFrom;
   private final EventLoopGroup group;
+  private final LoopBalancer loops = new LoopBalancer();
   private final Class<? extends Channel> channelType;
   private final Class<? extends ServerChannel> serverChannelType;
   private final Upgrader upgrader;
@@ -137,7 +150,8 @@ public final class TcpTransport implements Transport {
     this.dialFrom = b.dialFrom;
     boolean epoll = b.nativeTransport && epollAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.group = new MultiThreadIoEventLoopGroup(b.threads, io);
+    // Each new connection goes to the loop with the fewest live channels (see LoopBalancer).
+    this.group = new MultiThreadIoEventLoopGroup(b.threads, (java.util.concurrent.Executor) null, loops, io);
     this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     this.serverChannelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     Map<String, StreamHandler> builtIns = serveIdentify
@@ -227,11 +241,13 @@ public final class TcpTransport implements Transport {
           .group(group)
           .channel(channelType)
           .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.ALLOCATOR, ALLOCATOR)
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
               (int) Math.min(Integer.MAX_VALUE, context.handshakeTimeout().toMillis()))
           .handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+              loops.track(ch);
               track(ch);
             }
           })
@@ -302,6 +318,7 @@ public final class TcpTransport implements Transport {
           .group(group)
           .channel(serverChannelType)
           .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
           .childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -313,6 +330,7 @@ public final class TcpTransport implements Transport {
       result.completeExceptionally(new TransportException("the TCP transport is closed", e));
       return;
     }
+    loops.track(binding.channel());
     binding.addListener(f -> {
       if (!f.isSuccess()) {
         result.completeExceptionally(new TransportException("cannot listen on " + socket + ": " + f.cause(),
@@ -331,6 +349,7 @@ public final class TcpTransport implements Transport {
   }
 
   private void accepted(Channel ch, InboundConnectionHandler handler) {
+    loops.track(ch);
     Multiaddr remote = Addresses.toMultiaddr(ch.remoteAddress());
     boolean admitted;
     try {
@@ -699,6 +718,16 @@ public final class TcpTransport implements Transport {
       boolean openSsl = tlsProvider == null ? openSslAvailable() : tlsProvider == TlsProvider.OPENSSL;
       return new Upgrader.Security(security.stream().map(SecurityProtocol::protocolId).toList(), openSsl,
           earlyMuxerNegotiation);
+    }
+
+    /**
+     * Bounds Yamux receive-window auto-tuning: a stream's window grows from 256 KiB up to {@code perStream}
+     * (16 MiB by default), and only while the sum of one connection's stream windows stays within {@code
+     * perConnection} (32 MiB by default). {@code perStream} 256 KiB turns auto-tuning off.
+     */
+    public Builder receiveWindows(long perStream, long perConnection) {
+      this.yamuxConfig = yamuxConfig.withReceiveWindows(perStream, perConnection);
+      return this;
     }
 
     public TcpTransport build() {

@@ -7,6 +7,7 @@ import io.braid.transport.tcp.internal.yamux.MuxedStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -54,6 +55,27 @@ public final class TcpStream implements NetStream {
       return CompletableFuture.completedFuture(early.asReadOnlyBuffer());
     }
     return stream.read();
+  }
+
+  @Override
+  public CompletableFuture<Void> receiveAll(Receiver receiver) {
+    Objects.requireNonNull(receiver, "receiver");
+    ByteBuffer early = leftover.getAndSet(null);
+    if (early == null) {
+      return stream.receiveAll(receiver);
+    }
+    // The bytes that came with the negotiation go first (a buffer of our own, so no lending rules apply).
+    CompletionStage<?> pause;
+    try {
+      pause = receiver.receive(early.asReadOnlyBuffer());
+    } catch (Throwable t) {
+      stream.reset();
+      return CompletableFuture.failedFuture(t);
+    }
+    if (pause == null) {
+      return stream.receiveAll(receiver);
+    }
+    return pause.handle((v, e) -> null).thenCompose(v -> stream.receiveAll(receiver)).toCompletableFuture();
   }
 
   @Override

@@ -116,6 +116,38 @@ final class CipherState {
   }
 
   /**
+   * Encrypts the concatenation of {@code count} array segments (segment {@code i} is {@code lengths[i]}
+   * bytes of {@code ins[i]} from {@code offsets[i]}) as one message into {@code out} from {@code
+   * outOffset}, and advances the nonce: the same ciphertext as {@link #encrypt} of the joined bytes,
+   * without joining them first (a Yamux header and the caller's payload, for instance).
+   *
+   * @return the number of bytes written (total plaintext + 16)
+   * @throws IllegalArgumentException if {@code out} has too little room; the nonce stays
+   * @throws IllegalStateException without a key or with the nonce exhausted
+   */
+  int encrypt(byte[][] ins, int[] offsets, int[] lengths, int count, byte[] out, int outOffset) {
+    if (count == 1) {
+      return encrypt(null, ins[0], offsets[0], lengths[0], out, outOffset);
+    }
+    init(Cipher.ENCRYPT_MODE, null);
+    try {
+      int at = outOffset;
+      for (int i = 0; i < count - 1; i++) {
+        at += cipher.update(ins[i], offsets[i], lengths[i], out, at);
+      }
+      at += cipher.doFinal(ins[count - 1], offsets[count - 1], lengths[count - 1], out, at);
+      n++;
+      return at - outOffset;
+    } catch (ShortBufferException e) {
+      mustReinitialize = true;
+      throw new IllegalArgumentException("output array too small for the ciphertext", e);
+    } catch (GeneralSecurityException e) {
+      mustReinitialize = true;
+      throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
+    }
+  }
+
+  /**
    * Decrypts {@code length} bytes of {@code in} from {@code inOffset} (ciphertext and tag) into {@code
    * out} from {@code outOffset} ({@code length - 16} bytes) and advances the nonce on success. Requires a
    * key.

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 
@@ -16,7 +18,8 @@ import javax.crypto.AEADBadTagException;
  * bytes), with empty associated data and the per-direction nonce counting frames.
  *
  * <p>Outbound: a {@link ByteBuf} of any size is cut into frames of at most {@value #MAX_PLAINTEXT} plaintext
- * bytes, all encrypted into one buffer written with the caller's promise. This handler releases the
+ * bytes, encrypted into direct buffers of at most 32 KiB each, written in order, the last one with the
+ * caller's promise. This handler releases the
  * plaintext buffer. An empty buffer is passed on as an empty write (no frame). Anything but a ByteBuf is
  * refused: released, its promise failed with {@link IllegalArgumentException}, since passing it on could
  * put plaintext on the wire.
@@ -29,8 +32,9 @@ import javax.crypto.AEADBadTagException;
  *
  * <p>The JDK's ChaCha20-Poly1305 is several times slower on direct ByteBuffers than on arrays, so the cipher
  * only ever works on arrays: a heap input is used in place, a direct one is copied into a per-thread
- * scratch array first, and the output (ciphertext on the way out, each plaintext frame on the way in) is
- * a heap buffer from the channel's allocator.
+ * scratch array first (a composite of heap buffers is encrypted component by component, no copy). On the
+ * way out each sealed frame is then copied once into a direct buffer from the channel's allocator, which
+ * the socket writes as it is; on the way in each plaintext frame is a heap buffer from that allocator.
  *
  * <p>Threading: the channel's event loop only. One instance per channel; created by {@link
  * NoiseHandshakeHandler}.
@@ -42,13 +46,15 @@ public final class NoiseCodec extends ChannelDuplexHandler {
   public static final int MAX_PLAINTEXT = MAX_FRAME - CipherState.TAG_LENGTH;
 
   private static final int LENGTH_PREFIX = 2;
+  /** The largest outbound buffer: what Netty's pooled allocator still serves from its per-thread cache. */
+  private static final int PIECE = 32 * 1024;
   private static final byte[] NO_AD = new byte[0];
   /**
    * One frame's worth of bytes per event loop thread, where a direct buffer's contents are copied before the
    * cipher runs. Per thread rather than per channel so that idle connections hold no 64 KiB array each;
    * safe because a codec runs only on its channel's event loop and never yields while the array is in use.
    */
-  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[MAX_FRAME]);
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private final CipherState sender;
   private final CipherState receiver;
@@ -159,33 +165,43 @@ public final class NoiseCodec extends ChannelDuplexHandler {
         promise.setFailure(new IllegalArgumentException("a single write of " + length + " bytes is too large to frame"));
         return;
       }
-      // A heap buffer the cipher writes into directly; the channel copies it to a direct buffer once on
-      // its way to the socket, which costs far less than running the cipher on direct memory.
-      out = ctx.alloc().heapBuffer((int) total);
-      byte[] outArray = out.array();
+      // The frames go straight into direct buffers from the channel's allocator, so the socket write needs no
+      // copy of its own; the cipher itself runs on arrays (see the class comment). Each buffer holds at most
+      // PIECE bytes: a pooled allocator serves that size from its thread cache, where a 64 KiB buffer would
+      // come from (and, freed, return) a whole arena chunk, zeroed afresh on every frame.
+      Scratch scratch = SCRATCH.get();
       int offset = in.readerIndex();
       int end = offset + length;
+      long left = total;
+      out = ctx.alloc().directBuffer((int) Math.min(PIECE, left));
       while (offset < end) {
         int chunk = Math.min(MAX_PLAINTEXT, end - offset);
-        out.writeShort(chunk + CipherState.TAG_LENGTH);
-        int at = out.writerIndex();
-        byte[] plain;
-        int plainOffset;
-        if (in.hasArray()) {
-          plain = in.array();
-          plainOffset = in.arrayOffset() + offset;
-        } else {
-          plain = scratch();
-          plainOffset = 0;
-          in.getBytes(offset, plain, 0, chunk);
+        int sealed = seal(in, offset, chunk, scratch);
+        scratch.sealed[MAX_FRAME] = (byte) (sealed >>> 8);
+        scratch.sealed[MAX_FRAME + 1] = (byte) sealed;
+        int from = 0;
+        int prefix = LENGTH_PREFIX;
+        while (prefix > 0 || from < sealed) {
+          if (!out.isWritable()) {
+            left -= out.readableBytes();
+            ctx.write(out);
+            out = null;
+            out = ctx.alloc().directBuffer((int) Math.min(PIECE, left));
+          }
+          if (prefix > 0) {
+            out.writeByte(scratch.sealed[MAX_FRAME + LENGTH_PREFIX - prefix]);
+            prefix--;
+            continue;
+          }
+          int n = Math.min(out.writableBytes(), sealed - from);
+          out.writeBytes(scratch.sealed, from, n);
+          from += n;
         }
-        int written = sender.encrypt(NO_AD, plain, plainOffset, chunk, outArray, out.arrayOffset() + at);
-        out.writerIndex(at + written);
         offset += chunk;
       }
-      ByteBuf framed = out;
+      ByteBuf last = out;
       out = null;
-      ctx.write(framed, promise);
+      ctx.write(last, promise);
     } catch (RuntimeException e) {
       // Nonce exhaustion or a cipher failure: the session cannot continue safely.
       failed = true;
@@ -205,7 +221,57 @@ public final class NoiseCodec extends ChannelDuplexHandler {
   }
 
   private static byte[] scratch() {
-    return SCRATCH.get();
+    return SCRATCH.get().plain;
+  }
+
+  /**
+   * Encrypts {@code chunk} bytes of {@code in} from {@code offset} into {@code scratch.sealed}: from the
+   * buffer's own array when it has one, from each component's array when it is a composite of heap
+   * buffers (a Yamux header and its payload, say), else from a copy.
+   *
+   * @return the ciphertext length
+   */
+  private int seal(ByteBuf in, int offset, int chunk, Scratch scratch) {
+    if (in.hasArray()) {
+      return sender.encrypt(NO_AD, in.array(), in.arrayOffset() + offset, chunk, scratch.sealed, 0);
+    }
+    if (in.nioBufferCount() > 1 && in.nioBufferCount() <= Scratch.SEGMENTS) {
+      ByteBuffer[] parts = in.nioBuffers(offset, chunk);
+      int k = 0;
+      boolean arrays = parts.length <= Scratch.SEGMENTS;
+      for (int i = 0; arrays && i < parts.length; i++) {
+        ByteBuffer p = parts[i];
+        if (!p.hasArray()) {
+          arrays = false;
+        } else if (p.hasRemaining()) {
+          scratch.ins[k] = p.array();
+          scratch.offsets[k] = p.arrayOffset() + p.position();
+          scratch.lengths[k] = p.remaining();
+          k++;
+        }
+      }
+      if (arrays && k > 0) {
+        try {
+          return sender.encrypt(scratch.ins, scratch.offsets, scratch.lengths, k, scratch.sealed, 0);
+        } finally {
+          Arrays.fill(scratch.ins, 0, k, null);
+        }
+      }
+    }
+    in.getBytes(offset, scratch.plain, 0, chunk);
+    return sender.encrypt(NO_AD, scratch.plain, 0, chunk, scratch.sealed, 0);
+  }
+
+  /** Per event-loop-thread arrays the cipher works in (see {@link #SCRATCH}). */
+  private static final class Scratch {
+    static final int SEGMENTS = 8;
+    /** Plaintext copied out of a direct buffer (and the inbound ciphertext copy). */
+    final byte[] plain = new byte[MAX_FRAME];
+    /** One sealed frame before it is copied into the direct outbound buffers; then its 2-byte length. */
+    final byte[] sealed = new byte[MAX_FRAME + LENGTH_PREFIX];
+    final byte[][] ins = new byte[SEGMENTS][];
+    final int[] offsets = new int[SEGMENTS];
+    final int[] lengths = new int[SEGMENTS];
   }
 
   @Override

@@ -8,9 +8,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code connection()}, which the wiring adds when it wraps this into a NetStream.
  *
  * <p><b>Ownership:</b> no Netty buffer crosses this interface. {@link #read()} hands out a heap
- * {@link ByteBuffer} copied from the wire that the caller owns; {@link #write(ByteBuffer)} copies the
- * caller's remaining bytes at once (the position moves to the limit before it returns), so the
- * caller may reuse the buffer immediately.
+ * {@link ByteBuffer} copied from the wire that the caller owns; {@link #receiveAll} lends views of the
+ * session's own buffers, valid for the duration the receiver's contract states; {@link #write(ByteBuffer)} moves the
+ * buffer's position to its limit at once but does not copy it: the frames refer to the caller's bytes
+ * until they are written to the socket, so the caller must not modify them before the write's future
+ * completes (as {@link io.braid.api.NetStream#write} says).
  *
  * <p><b>Threads:</b> all methods are thread-safe; work runs on the session's event loop and futures
  * are completed there, so dependent actions must not block.
@@ -34,8 +36,18 @@ public interface MuxedStream {
   CompletableFuture<ByteBuffer> read();
 
   /**
+   * Pushes every remaining byte to {@code receiver}, with the contract of
+   * {@link io.braid.api.NetStream#receiveAll(io.braid.api.NetStream.Receiver)}: each chunk is a read-only
+   * view of the decrypted frame itself (no copy) while the receiver keeps up; bytes that arrived before
+   * (or while the receiver paused) are delivered from the stream's receive queue first.
+   *
+   * @throws IllegalStateException if a read is outstanding or a receiver is already installed
+   */
+  CompletableFuture<Void> receiveAll(io.braid.api.NetStream.Receiver receiver);
+
+  /**
    * Queues {@code data}'s remaining bytes after every earlier write; the future completes once they
-   * were sent within the remote's receive window. Fails with {@link io.braid.api.StreamResetException},
+   * were sent within the remote's receive window and written to the socket. Fails with {@link io.braid.api.StreamResetException},
    * {@link IllegalStateException} after {@link #closeWrite()}, or
    * {@link io.braid.api.ConnectionClosedException}.
    */

@@ -29,6 +29,9 @@ import java.util.Objects;
  * </ul>
  *
  * @param maxStreamWindow upper bound of the auto-tuned receive window, {@code >= 256 KiB}
+ * @param maxConnectionWindow the per-connection memory bound of auto-tuning: a stream's window grows only
+ *     while the sum of the windows of all the connection's live streams stays within it (the initial
+ *     256 KiB windows the spec grants every stream are bounded by the stream caps instead)
  * @param keepAliveInterval time between keepalive pings; {@link Duration#ZERO} disables keepalive and
  *     RTT measurement (and therefore window auto-tuning)
  * @param keepAliveTimeout how long a ping may stay unanswered before the session is closed
@@ -45,7 +48,14 @@ public record YamuxConfig(
     Duration keepAliveTimeout,
     int maxOutboundStreams,
     int maxEmptyFrames,
-    int maxPendingRefusals) {
+    int maxPendingRefusals,
+    long maxConnectionWindow) {
+
+  /**
+   * 32 MiB: the receive windows of one connection's streams grow past their initial 256 KiB only while
+   * their sum stays within this (one stream can reach the full 16 MiB, eight streams 4 MiB each).
+   */
+  public static final long DEFAULT_MAX_CONNECTION_WINDOW = 32L * 1024 * 1024;
 
   /** 16 MiB, go-yamux's MaxStreamWindowSize. */
   public static final long DEFAULT_MAX_STREAM_WINDOW = 16L * 1024 * 1024;
@@ -60,6 +70,10 @@ public record YamuxConfig(
     if (maxStreamWindow < YamuxFrame.INITIAL_WINDOW || maxStreamWindow > YamuxFrame.MAX_U32) {
       throw new IllegalArgumentException(
           "maxStreamWindow must be in [262144, 4294967295], was " + maxStreamWindow);
+    }
+    if (maxConnectionWindow < YamuxFrame.INITIAL_WINDOW) {
+      throw new IllegalArgumentException(
+          "maxConnectionWindow must be >= 262144, was " + maxConnectionWindow);
     }
     requireAtLeast("maxInboundStreams", maxInboundStreams, 0);
     requireAtLeast("maxAckBacklog", maxAckBacklog, 1);
@@ -85,55 +99,63 @@ public record YamuxConfig(
   /** go-yamux-like defaults: keepalive every 30 s, 10 s ping timeout. */
   public static YamuxConfig defaults() {
     return new YamuxConfig(DEFAULT_MAX_STREAM_WINDOW, 256, 256, 1024, 32, 16L * 1024 * 1024,
-        DEFAULT_MAX_SEND_FRAME, Duration.ofSeconds(30), Duration.ofSeconds(10), 1024, 8192, 256);
+        DEFAULT_MAX_SEND_FRAME, Duration.ofSeconds(30), Duration.ofSeconds(10), 1024, 8192, 256,
+        DEFAULT_MAX_CONNECTION_WINDOW);
   }
 
   public YamuxConfig withKeepAlive(Duration interval, Duration timeout) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
         maxPendingPongs, maxFrameSize, maxSendFrame, interval, timeout,
-        maxOutboundStreams, maxEmptyFrames, maxPendingRefusals);
+        maxOutboundStreams, maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
   }
 
   public YamuxConfig withMaxInboundStreams(int max) {
     return new YamuxConfig(maxStreamWindow, max, maxAckBacklog, maxPendingOpens, maxPendingPongs,
         maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
-        maxEmptyFrames, maxPendingRefusals);
+        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
   }
 
   public YamuxConfig withMaxAckBacklog(int max, int pendingOpens) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, max, pendingOpens, maxPendingPongs,
         maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
-        maxEmptyFrames, maxPendingRefusals);
+        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
   }
 
   public YamuxConfig withMaxFrameSize(long max) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
         maxPendingPongs, max, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
-        maxEmptyFrames, maxPendingRefusals);
+        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
   }
 
   public YamuxConfig withMaxStreamWindow(long max) {
     return new YamuxConfig(max, maxInboundStreams, maxAckBacklog, maxPendingOpens, maxPendingPongs,
         maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
-        maxEmptyFrames, maxPendingRefusals);
+        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
   }
 
   public YamuxConfig withMaxOutboundStreams(int max) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
         maxPendingPongs, maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, max,
-        maxEmptyFrames, maxPendingRefusals);
+        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
   }
 
   public YamuxConfig withMaxEmptyFrames(int max) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
         maxPendingPongs, maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout,
-        maxOutboundStreams, max, maxPendingRefusals);
+        maxOutboundStreams, max, maxPendingRefusals, maxConnectionWindow);
   }
 
   public YamuxConfig withMaxPendingRefusals(int max) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
         maxPendingPongs, maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout,
-        maxOutboundStreams, maxEmptyFrames, max);
+        maxOutboundStreams, maxEmptyFrames, max, maxConnectionWindow);
+  }
+
+  /** Sets both receive-window bounds (auto-tuning stops at {@code perStream} and at {@code perConnection}). */
+  public YamuxConfig withReceiveWindows(long perStream, long perConnection) {
+    return new YamuxConfig(perStream, maxInboundStreams, maxAckBacklog, maxPendingOpens, maxPendingPongs,
+        maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
+        maxEmptyFrames, maxPendingRefusals, perConnection);
   }
 
   private static void requireAtLeast(String name, int value, int min) {

@@ -17,6 +17,7 @@ import io.braid.api.LimitExceededException;
 import io.braid.api.StreamResetException;
 import io.braid.transport.tcp.internal.yamux.YamuxFrame.Header;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.EventExecutor;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,8 +52,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Receive windows start at 256 KiB. When the reader has consumed half a window a WindowUpdate
  * returns the credit; as in go-yamux, if the previous update was less than 4 RTT ago the window is
- * doubled first (up to {@link YamuxConfig#maxStreamWindow()}). The RTT is that of the last keepalive
- * ping (one is sent when the session starts); with keepalive disabled there is no RTT and no tuning.
+ * doubled first (up to {@link YamuxConfig#maxStreamWindow()}, and only while the sum of all the live
+ * streams' windows stays within {@link YamuxConfig#maxConnectionWindow()}: the per-connection memory
+ * bound, as rust-yamux's connection window). The RTT is that of the last keepalive ping (one is sent
+ * when the session starts); with keepalive disabled there is no RTT and no tuning. Since the window
+ * grows whenever a window's worth is drained within a few RTTs, throughput over a long path is bound by
+ * the maximum window per RTT (16 MiB / 50 ms), not by the initial 256 KiB.
  *
  * <p>Errors: a protocol violation (bad version or type, data beyond the window, window credit above
  * 2^32-1, a SYN for a live or already used id, a SYN with our parity or id 0, a Data frame for an
@@ -120,6 +126,8 @@ public final class YamuxSession extends ByteToMessageDecoder {
   private volatile long droppedRefusals;
 
   private boolean needFlush;
+  /** Sum of the receive windows of the live streams, bounded for growth by maxConnectionWindow. */
+  private long totalRecvWindow;
 
   /**
    * @param client whether this side dialled the connection (it then opens odd stream ids)
@@ -178,6 +186,11 @@ public final class YamuxSession extends ByteToMessageDecoder {
   public Duration rtt() {
     long r = rttNanos;
     return r == 0 ? null : Duration.ofNanos(r);
+  }
+
+  /** The sum of the live streams' receive windows (event loop; tests check the connection bound). */
+  long totalReceiveWindowForTesting() {
+    return totalRecvWindow;
   }
 
   /** Pings left unanswered by the flood guard. */
@@ -444,6 +457,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     }
     YamuxStream s = new YamuxStream(this, id, false, now());
     streams.put(id, s);
+    totalRecvWindow += s.recvWindow;
     inboundCount++;
     writeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK, id, 0);
     try {
@@ -479,11 +493,130 @@ public final class YamuxSession extends ByteToMessageDecoder {
       maybeSendWindowUpdate(s);
       return;
     }
+    if (s.receiver != null && !s.receiverPaused && s.recvQueue.isEmpty() && n >= in.capacity() / 4) {
+      // Zero-copy: the receiver reads the decrypted frame itself. (A chunk much smaller than the buffer
+      // it lives in is copied instead, so that a paused receiver cannot pin a 64 KiB frame for a byte.)
+      pushInPlace(s, in, n);
+      return;
+    }
     byte[] copy = new byte[n];
     in.readBytes(copy);
     s.recvQueue.add(ByteBuffer.wrap(copy));
     s.recvBuffered += n;
     serviceRead(s);
+  }
+
+  /** Lends {@code n} bytes of {@code in} to the stream's receiver; holds a slice of them while it pauses. */
+  private void pushInPlace(YamuxStream s, ByteBuf in, int n) {
+    int at = in.readerIndex();
+    CompletionStage<?> pause;
+    try {
+      pause = s.receiver.receive(in.nioBuffer(at, n).asReadOnlyBuffer());
+    } catch (Throwable t) {
+      in.skipBytes(n);
+      receiverFailed(s, t);
+      return;
+    }
+    if (isPending(pause)) {
+      // The view stays valid until the stage completes: hold the bytes (a retained slice, no copy). The
+      // decoder never writes into a cumulation someone else retains; the slice is released exactly once.
+      ByteBuf held = in.retainedSlice(at, n);
+      in.skipBytes(n);
+      pauseReceiver(s, pause, held, n);
+      return;
+    }
+    in.skipBytes(n);
+    // Never counted as buffered: only the credit goes back.
+    if (s.failure == null && !s.removed && !s.discardInbound) {
+      maybeSendWindowUpdate(s);
+    }
+  }
+
+  /**
+   * Delivers queued chunks to the stream's receiver until it pauses or the queue is empty, then completes
+   * its future at end of stream or failure.
+   */
+  private void serviceReceive(YamuxStream s) {
+    CompletableFuture<Void> done = s.receiveDone;
+    if (done == null || done.isDone()) {
+      return;
+    }
+    if (s.failure != null) {
+      s.recvQueue.clear();
+      done.completeExceptionally(s.failure);
+      return;
+    }
+    while (!s.receiverPaused && !s.recvQueue.isEmpty() && !done.isDone()) {
+      ByteBuffer b = s.recvQueue.poll();
+      int n = b.remaining();
+      CompletionStage<?> pause;
+      try {
+        pause = s.receiver.receive(b.asReadOnlyBuffer());
+      } catch (Throwable t) {
+        receiverFailed(s, t);
+        return;
+      }
+      if (isPending(pause)) {
+        s.recvBuffered -= n; // counted again as held until the stage completes
+        pauseReceiver(s, pause, null, n);
+        return;
+      }
+      consumed(s, n);
+    }
+    if (!s.receiverPaused && s.recvQueue.isEmpty() && (s.remoteClosed || s.discardInbound) && s.failure == null) {
+      done.complete(null);
+    }
+  }
+
+  private void pauseReceiver(YamuxStream s, CompletionStage<?> pause, ByteBuf held, int n) {
+    s.receiverPaused = true;
+    s.recvBuffered += n;
+    AtomicBoolean once = new AtomicBoolean();
+    pause.whenComplete((v, e) -> {
+      if (!once.compareAndSet(false, true)) {
+        return;
+      }
+      if (held != null) {
+        held.release(); // any thread: reference counts are atomic
+      }
+      runOnLoop(() -> {
+        s.receiverPaused = false;
+        consumed(s, n);
+        serviceReceive(s);
+        flush();
+      }, null, null);
+    });
+  }
+
+  /** {@code n} bytes were read by the application: return their credit unless the stream is over. */
+  private void consumed(YamuxStream s, int n) {
+    if (s.failure != null || s.removed || s.discardInbound) {
+      return;
+    }
+    s.recvBuffered -= n;
+    maybeSendWindowUpdate(s);
+  }
+
+  private void receiverFailed(YamuxStream s, Throwable t) {
+    CompletableFuture<Void> done = s.receiveDone;
+    if (done != null) {
+      done.completeExceptionally(t);
+    }
+    resetLocally(s, "yamux stream " + s.id + " reset: its receiver failed: " + t);
+  }
+
+  private static boolean isPending(CompletionStage<?> stage) {
+    if (stage == null) {
+      return false;
+    }
+    return !(stage instanceof CompletableFuture<?> f) || !f.isDone();
+  }
+
+  void streamReceive(YamuxStream s, io.braid.api.NetStream.Receiver r, CompletableFuture<Void> f) {
+    s.receiver = r;
+    s.receiveDone = f;
+    serviceReceive(s);
+    flush();
   }
 
   private void finishData(YamuxStream s, int flags) {
@@ -562,7 +695,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     flush();
   }
 
-  void streamWrite(YamuxStream s, byte[] data, CompletableFuture<Void> f) {
+  void streamWrite(YamuxStream s, ByteBuffer data, CompletableFuture<Void> f) {
     if (s.failure != null) {
       f.completeExceptionally(s.failure);
       return;
@@ -627,6 +760,10 @@ public final class YamuxSession extends ByteToMessageDecoder {
   }
 
   private void serviceRead(YamuxStream s) {
+    if (s.receiver != null) {
+      serviceReceive(s);
+      return;
+    }
     CompletableFuture<ByteBuffer> f = s.pendingRead;
     if (f == null) {
       return;
@@ -663,8 +800,12 @@ public final class YamuxSession extends ByteToMessageDecoder {
     long now = now();
     long rtt = rttNanos;
     if (rtt > 0 && now - s.epochStart < 4 * rtt && s.recvWindow < config.maxStreamWindow()) {
-      // The reader drains faster than a window per few round trips: the window limits throughput.
-      s.recvWindow = Math.min(s.recvWindow * 2, config.maxStreamWindow());
+      // The reader drains faster than a window per few round trips: the window limits throughput. Grow it,
+      // within the connection's bound on the sum of all its streams' windows.
+      long grown = Math.min(Math.min(s.recvWindow * 2, config.maxStreamWindow()),
+          s.recvWindow + Math.max(0, config.maxConnectionWindow() - totalRecvWindow));
+      totalRecvWindow += grown - s.recvWindow;
+      s.recvWindow = grown;
       delta = s.recvWindow - s.recvBuffered - s.recvCredit;
     }
     s.epochStart = now;
@@ -683,22 +824,37 @@ public final class YamuxSession extends ByteToMessageDecoder {
         maybeFinishOrderly(s);
         return;
       }
-      int remaining = w.data.length - w.offset;
+      int remaining = w.data.remaining();
       if (remaining > 0) {
         if (s.sendWindow == 0) {
           return;
         }
         int n = (int) Math.min(Math.min(remaining, s.sendWindow), config.maxSendFrame());
-        ByteBuf b = ctx.alloc().buffer(YamuxFrame.HEADER_LENGTH + n);
-        YamuxFrame.encodeHeader(b, TYPE_DATA, 0, s.id, n);
-        b.writeBytes(w.data, w.offset, n);
-        ctx.write(b);
-        needFlush = true;
-        w.offset += n;
+        // Header and the caller's bytes, not copied: the Noise codec encrypts from both arrays in turn.
+        ByteBuf header = ctx.alloc().heapBuffer(YamuxFrame.HEADER_LENGTH);
+        YamuxFrame.encodeHeader(header, TYPE_DATA, 0, s.id, n);
+        ByteBuffer part = w.data.duplicate();
+        part.limit(part.position() + n);
+        w.data.position(w.data.position() + n);
+        ByteBuf frame = ctx.alloc().compositeHeapBuffer(2).addComponents(true, header, Unpooled.wrappedBuffer(part));
         s.sendWindow -= n;
-        if (w.offset < w.data.length) {
+        needFlush = true;
+        if (w.data.hasRemaining()) {
+          ctx.write(frame);
           continue;
         }
+        s.pendingWrites.poll();
+        // Complete once the socket took the last frame: until then the frames may still read the caller's buffer.
+        CompletableFuture<Void> done = w.future;
+        ctx.write(frame).addListener(cf -> {
+          if (cf.isSuccess()) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(s.failure != null ? s.failure
+                : new ConnectionClosedException("connection failed before the write was sent: " + cf.cause(), cf.cause()));
+          }
+        });
+        continue;
       }
       s.pendingWrites.poll();
       w.future.complete(null);
@@ -743,6 +899,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     }
     s.removed = true;
     streams.remove(s.id);
+    totalRecvWindow -= s.recvWindow;
     if (s.outbound) {
       outboundCount--;
       if (!s.acked) {
@@ -794,6 +951,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     nextStreamId += 2;
     YamuxStream s = new YamuxStream(this, id, true, now());
     streams.put(id, s);
+    totalRecvWindow += s.recvWindow;
     outboundCount++;
     unacked++;
     writeFrame(TYPE_WINDOW_UPDATE, FLAG_SYN, id, 0);

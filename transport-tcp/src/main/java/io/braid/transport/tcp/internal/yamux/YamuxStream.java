@@ -16,13 +16,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class YamuxStream implements MuxedStream {
 
-  /** A queued write (data != null) or the FIN marker (data == null). */
+  /**
+   * A queued write (data != null: the caller's bytes, not copied, consumed as they are framed) or the FIN
+   * marker (data == null).
+   */
   static final class PendingWrite {
-    final byte[] data;
-    int offset;
+    final ByteBuffer data;
     final CompletableFuture<Void> future;
 
-    PendingWrite(byte[] data, CompletableFuture<Void> future) {
+    PendingWrite(ByteBuffer data, CompletableFuture<Void> future) {
       this.data = data;
       this.future = future;
     }
@@ -41,6 +43,11 @@ final class YamuxStream implements MuxedStream {
   boolean remoteClosed;
   boolean discardInbound;
   CompletableFuture<ByteBuffer> pendingRead;
+  /** The push receiver once {@link #receiveAll} was called, and the future it completes. */
+  io.braid.api.NetStream.Receiver receiver;
+  CompletableFuture<Void> receiveDone;
+  /** Whether the receiver returned a stage that has not completed: delivery waits, bytes queue. */
+  boolean receiverPaused;
   final AtomicBoolean readOutstanding = new AtomicBoolean();
 
   // send side (event loop only)
@@ -86,11 +93,25 @@ final class YamuxStream implements MuxedStream {
   }
 
   @Override
-  public CompletableFuture<Void> write(ByteBuffer data) {
-    byte[] copy = new byte[data.remaining()];
-    data.get(copy);
+  public CompletableFuture<Void> receiveAll(io.braid.api.NetStream.Receiver r) {
+    java.util.Objects.requireNonNull(r, "receiver");
+    if (!readOutstanding.compareAndSet(false, true)) {
+      throw new IllegalStateException("a read is outstanding or a receiver is installed on yamux stream " + id);
+    }
+    // readOutstanding stays set for good: the stream is read by the receiver from now on.
     CompletableFuture<Void> f = new CompletableFuture<>();
-    session.runOnLoop(() -> session.streamWrite(this, copy, f), f, null);
+    session.runOnLoop(() -> session.streamReceive(this, r, f), f, null);
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Void> write(ByteBuffer data) {
+    // No copy: the caller may not touch the buffer until the future completes (NetStream's contract), and
+    // the future completes only once the frames holding its bytes went to the socket.
+    ByteBuffer own = data.slice();
+    data.position(data.limit());
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    session.runOnLoop(() -> session.streamWrite(this, own, f), f, null);
     return f;
   }
 

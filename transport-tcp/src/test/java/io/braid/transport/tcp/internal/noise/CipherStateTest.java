@@ -170,4 +170,24 @@ class CipherStateTest {
   void keysMustBeThirtyTwoBytes() {
     assertThrows(IllegalArgumentException.class, () -> new CipherState().initializeKey(new byte[31]));
   }
+
+  @Test
+  void encryptingSegmentsGivesTheCiphertextOfTheirConcatenation() throws Exception {
+    byte[] key = new byte[32];
+    key[0] = 7;
+    CipherState joined = new CipherState();
+    joined.initializeKey(key);
+    CipherState parts = new CipherState();
+    parts.initializeKey(key);
+    byte[] message = new byte[1000];
+    new java.util.Random(5).nextBytes(message);
+    byte[] expected = new byte[1016];
+    joined.encrypt(null, message, 0, 1000, expected, 0);
+    byte[] actual = new byte[1016];
+    byte[][] ins = {message, message, message};
+    int n = parts.encrypt(ins, new int[] {0, 12, 500}, new int[] {12, 488, 500}, 3, actual, 0);
+    org.junit.jupiter.api.Assertions.assertEquals(1016, n);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
+    org.junit.jupiter.api.Assertions.assertEquals(1, parts.nonce(), "the nonce advances once per message");
+  }
 }

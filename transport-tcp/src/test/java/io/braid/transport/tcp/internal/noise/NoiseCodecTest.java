@@ -283,6 +283,25 @@ class NoiseCodecTest {
     assertFalse(a.isOpen());
   }
 
+  @Test
+  void aCompositeOfHeapDirectAndReadOnlyPartsIsEncryptedAcrossFrameBoundariesWithoutLoss() {
+    byte[] all = new byte[200_000];
+    new java.util.Random(3).nextBytes(all);
+    io.netty.buffer.CompositeByteBuf composite = Unpooled.compositeBuffer();
+    composite.addComponent(true, Unpooled.wrappedBuffer(all, 0, 12)); // a Yamux header, say
+    composite.addComponent(true, Unpooled.wrappedBuffer(java.nio.ByteBuffer.wrap(all, 12, 70_000).slice()));
+    composite.addComponent(true, Unpooled.wrappedBuffer(
+        java.nio.ByteBuffer.wrap(all, 70_012, 60_000).slice().asReadOnlyBuffer()));
+    ByteBuf direct = Unpooled.directBuffer(all.length - 130_012);
+    direct.writeBytes(all, 130_012, all.length - 130_012);
+    composite.addComponent(true, direct);
+    a.writeOutbound(composite);
+    assertEquals(0, composite.refCnt(), "the codec releases what it encrypts");
+    b.writeInbound(Unpooled.wrappedBuffer(drainOutbound(a)));
+    assertArrayEquals(all, bSink.bytes());
+    assertEquals(4, bSink.reads, "frames of 65,519 plaintext bytes: 200,000 bytes make four");
+  }
+
   private static CipherState sender(NoiseCodec codec) {
     return cipher(codec, "sender");
   }

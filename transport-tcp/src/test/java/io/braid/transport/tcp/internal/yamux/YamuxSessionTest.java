@@ -272,6 +272,44 @@ class YamuxSessionTest {
   }
 
   @Test
+  void theSumOfAConnectionsReceiveWindowsStaysWithinItsBoundWhileStreamsGrow() {
+    long bound = 1 << 20;
+    YamuxConfig server = YamuxConfig.defaults().withKeepAlive(Duration.ofHours(1), Duration.ofHours(1))
+        .withReceiveWindows(YamuxConfig.DEFAULT_MAX_STREAM_WINDOW, bound);
+    h.finish();
+    h = new YamuxHarness(YamuxHarness.NO_KEEPALIVE, server);
+    h.serverCh.advanceTimeBy(10, TimeUnit.MILLISECONDS);
+    h.pump();
+    List<CompletableFuture<Void>> reads = new ArrayList<>();
+    List<MuxedStream> clients = new ArrayList<>();
+    List<MuxedStream> servers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      clients.add(h.open());
+      servers.add(h.serverAccepted.poll());
+      reads.add(readAll(servers.get(i), new ByteArrayOutputStream()));
+    }
+    long most = 0;
+    for (int round = 0; round < 64; round++) {
+      for (MuxedStream c : clients) {
+        c.write(bytes(128 * 1024, round));
+      }
+      h.pump();
+      most = Math.max(most, h.server.totalReceiveWindowForTesting());
+      assertTrue(h.server.totalReceiveWindowForTesting() <= bound,
+          "windows sum to " + h.server.totalReceiveWindowForTesting());
+    }
+    assertTrue(most > 3 * YamuxFrame.INITIAL_WINDOW, "the windows grew, to " + most + " in all");
+    for (MuxedStream c : clients) {
+      c.closeWrite();
+    }
+    h.pump();
+    assertTrue(reads.stream().allMatch(CompletableFuture::isDone));
+    servers.forEach(MuxedStream::close);
+    h.pump();
+    assertEquals(0, h.server.totalReceiveWindowForTesting(), "closed streams give their windows back");
+  }
+
+  @Test
   void windowDoesNotGrowWhenTheReaderIsSlowerThanFourRoundTrips() {
     YamuxConfig keepAlive = YamuxConfig.defaults().withKeepAlive(Duration.ofHours(1), Duration.ofHours(1));
     h.finish();
