@@ -174,6 +174,7 @@ public final class TcpConn implements NetConn {
         return;
       }
       muxed.closeFuture().whenComplete((v, e) -> scope.close());
+      muxed.memoryGuard(growth -> reserve(scope, growth));
       // A caller that gives up (cancels) while negotiation runs must not leave the stream counting.
       result.whenComplete((s, e) -> {
         if (e != null) {
@@ -205,6 +206,20 @@ public final class TcpConn implements NetConn {
   }
 
   /**
+   * Charges a receive window's growth to the stream's scope (stream, connection, peer and node memory);
+   * false, so that the window stays as it is, when a memory limit is reached.
+   */
+  private boolean reserve(ResourceManager.StreamScope scope, long growth) {
+    try {
+      scope.reserveMemory(growth);
+      return true;
+    } catch (LimitExceededException e) {
+      log.debug("{}: a receive window stays as it is: {}", id, e.getMessage());
+      return false;
+    }
+  }
+
+  /**
    * Negotiates an inbound stream against the router, bounded by the negotiation timeout (a peer that opens
    * streams and never proposes a protocol would otherwise hold them until the session's stream limit).
    */
@@ -225,6 +240,7 @@ public final class TcpConn implements NetConn {
       muxed.reset();
       return;
     }
+    muxed.memoryGuard(growth -> reserve(scope, growth));
     MultistreamNegotiator negotiator = MultistreamNegotiator.responder(p -> router.handlerFor(p).isPresent());
     CompletableFuture<StreamNegotiation.Outcome> negotiation = StreamNegotiation.run(muxed, negotiator);
     ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {

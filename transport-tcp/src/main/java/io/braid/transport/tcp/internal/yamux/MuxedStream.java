@@ -53,6 +53,15 @@ public interface MuxedStream {
    */
   CompletableFuture<Void> write(ByteBuffer data);
 
+  /**
+   * Sets what the session asks before this stream's receive window grows past what it holds by {@code n}
+   * bytes (auto-tuning): {@code reserve.test(n)} true lets it grow, false keeps the window as it is (the
+   * stream goes on at its current window). Called on the session's event loop; must be fast and must not
+   * block. The default allows every growth (within {@link YamuxConfig}'s own bounds). Set it before the
+   * stream carries data; the caller gives the reserved bytes back when the stream ends.
+   */
+  void memoryGuard(java.util.function.LongPredicate reserve);
+
   /** Sends FIN after every queued write; completes when the FIN was sent. Idempotent. */
   CompletableFuture<Void> closeWrite();
 

@@ -804,9 +804,12 @@ public final class YamuxSession extends ByteToMessageDecoder {
       // within the connection's bound on the sum of all its streams' windows.
       long grown = Math.min(Math.min(s.recvWindow * 2, config.maxStreamWindow()),
           s.recvWindow + Math.max(0, config.maxConnectionWindow() - totalRecvWindow));
-      totalRecvWindow += grown - s.recvWindow;
-      s.recvWindow = grown;
-      delta = s.recvWindow - s.recvBuffered - s.recvCredit;
+      // The memory guard (the resource manager's stream scope) may keep the window where it is.
+      if (grown > s.recvWindow && s.memoryGuard.test(grown - s.recvWindow)) {
+        totalRecvWindow += grown - s.recvWindow;
+        s.recvWindow = grown;
+        delta = s.recvWindow - s.recvBuffered - s.recvCredit;
+      }
     }
     s.epochStart = now;
     s.recvCredit += delta;

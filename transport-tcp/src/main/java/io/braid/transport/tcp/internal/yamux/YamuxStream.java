@@ -77,6 +77,14 @@ final class YamuxStream implements MuxedStream {
     return id;
   }
 
+  /** Asked before the receive window grows; see {@link MuxedStream#memoryGuard}. */
+  volatile java.util.function.LongPredicate memoryGuard = n -> true;
+
+  @Override
+  public void memoryGuard(java.util.function.LongPredicate reserve) {
+    this.memoryGuard = java.util.Objects.requireNonNull(reserve, "reserve");
+  }
+
   @Override
   public boolean isOutbound() {
     return outbound;

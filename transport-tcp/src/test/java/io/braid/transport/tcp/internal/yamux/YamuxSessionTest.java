@@ -272,6 +272,44 @@ class YamuxSessionTest {
   }
 
   @Test
+  void theMemoryGuardDecidesEachGrowthOfTheReceiveWindow() {
+    YamuxConfig keepAlive = YamuxConfig.defaults().withKeepAlive(Duration.ofHours(1), Duration.ofHours(1));
+    h.finish();
+    h = new YamuxHarness(YamuxHarness.NO_KEEPALIVE, keepAlive);
+    h.serverCh.advanceTimeBy(10, TimeUnit.MILLISECONDS);
+    h.pump();
+    MuxedStream c = h.open();
+    MuxedStream s = h.serverAccepted.poll();
+    // The guard grants growth up to 768 KiB beyond the initial window, then refuses, as a stream scope at
+    // its memory limit would.
+    long budget = 768 * 1024;
+    java.util.concurrent.atomic.AtomicLong granted = new java.util.concurrent.atomic.AtomicLong();
+    List<Long> asked = new ArrayList<>();
+    s.memoryGuard(n -> {
+      asked.add(n);
+      if (granted.get() + n > budget) {
+        return false;
+      }
+      granted.addAndGet(n);
+      return true;
+    });
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    CompletableFuture<Void> r = readAll(s, sink);
+    int size = 8 << 20;
+    c.write(bytes(size, 5));
+    c.closeWrite();
+    h.pump();
+    assertTrue(r.isDone());
+    assertArrayEquals(bytes(size, 5).array(), sink.toByteArray(), "every byte arrives at the window it has");
+    assertTrue(asked.size() > 2, "asked at each growth, and again after a refusal: " + asked);
+    assertEquals(List.of(256L * 1024, 512L * 1024), asked.subList(0, 2), "256 KiB -> 512 KiB -> 1 MiB");
+    assertEquals(budget, granted.get());
+    long maxDelta = h.toClient.stream().filter(x -> x.type() == YamuxFrame.TYPE_WINDOW_UPDATE)
+        .mapToLong(Header::length).max().orElse(0);
+    assertTrue(maxDelta <= YamuxFrame.INITIAL_WINDOW + budget, "no credit beyond the guarded window: " + maxDelta);
+  }
+
+  @Test
   void theSumOfAConnectionsReceiveWindowsStaysWithinItsBoundWhileStreamsGrow() {
     long bound = 1 << 20;
     YamuxConfig server = YamuxConfig.defaults().withKeepAlive(Duration.ofHours(1), Duration.ofHours(1))
