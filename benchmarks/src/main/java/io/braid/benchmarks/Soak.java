@@ -50,7 +50,14 @@ public final class Soak {
 
   /** The well-behaved peer's figures over one phase. */
   record Measure(double upGbps, double downGbps, double p50Ms, double p99Ms, int pings, int lostPings,
-      int perfRounds, int failedRounds) {}
+      int perfRounds, int failedRounds, long bytes) {}
+
+  /** CPU seconds the listener and this JVM (the well-behaved peer) used during one phase. */
+  record Cpu(double listener, double peer) {
+    static Cpu between(long listenerFrom, long listenerTo, long peerFrom, long peerTo) {
+      return new Cpu((listenerTo - listenerFrom) / 1e9, (peerTo - peerFrom) / 1e9);
+    }
+  }
 
   /** One reading of the listener's {@code stats} line. */
   record Stats(long heap, long direct, long fds, int conns, int pending, int peers) {
@@ -111,21 +118,29 @@ public final class Soak {
         good.addAddresses(peer, address);
         good.dialPeer(peer).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         Stats before0 = stats(to, from);
+        long l0 = cpu(to, from);
+        long p0 = SoakListener.processCpuNanos();
         Measure clean = measure(good, peer, seconds);
+        Cpu cleanCpu = Cpu.between(l0, cpu(to, from), p0, SoakListener.processCpuNanos());
         Stats before = stats(to, from);
+        Cpu attackedCpu;
         Measure attacked;
         Stats during;
         List<String> counts;
         Process attackers = attackers(java, target, clients, reconnectMs);
         try {
           Thread.sleep(3_000); // let every client connect once
+          long l1 = cpu(to, from);
+          long p1 = SoakListener.processCpuNanos();
           attacked = measure(good, peer, seconds);
+          attackedCpu = Cpu.between(l1, cpu(to, from), p1, SoakListener.processCpuNanos());
           during = stats(to, from);
         } finally {
           counts = stopAttackers(attackers);
         }
         Stats after = settle(to, from, before);
         report(clean, attacked, List.of(before0, before, during, after), counts);
+        cpuReport(seconds, clean, cleanCpu, attacked, attackedCpu);
         return verdicts(clean, attacked, before, after);
       }
     } finally {
@@ -221,7 +236,7 @@ public final class Soak {
     List<Double> sorted = new ArrayList<>(rtts);
     Collections.sort(sorted);
     return new Measure(gbps(upBytes, upNanos), gbps(downBytes, downNanos), rank(sorted, 0.50), rank(sorted, 0.99),
-        sorted.size(), lost[0], rounds, failed);
+        sorted.size(), lost[0], rounds, failed, upBytes + downBytes);
   }
 
   private static double gbps(long bytes, long nanos) {
@@ -245,6 +260,36 @@ public final class Soak {
     }
     return new Stats(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
         Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)));
+  }
+
+  /** The listener's CPU time so far, in nanoseconds. */
+  static long cpu(PrintWriter to, BufferedReader from) throws IOException {
+    to.println("cpu");
+    String line = from.readLine();
+    if (line == null || !line.startsWith("CPU ")) {
+      throw new IllegalStateException("the listener answered " + line);
+    }
+    return Long.parseLong(line.substring(4));
+  }
+
+  /**
+   * Where the CPU went: the listener's and the well-behaved peer's CPU seconds in each phase, each as a share
+   * of the phase's wall time and per GiB the peer moved. If the listener spends about as much per GiB under
+   * attack as clean, the attack costs it little, and a lower ratio says the machine gave both ends less CPU.
+   */
+  private static void cpuReport(int seconds, Measure clean, Cpu cleanCpu, Measure attacked, Cpu attackedCpu) {
+    System.out.println();
+    System.out.println("| CPU seconds (share of wall time, s per GiB moved) |           clean |        attacked |");
+    System.out.println("|----------------------------------------------------|----------------:|----------------:|");
+    System.out.printf(Locale.ROOT, "| listener                                           | %s | %s |%n",
+        cpuCell(cleanCpu.listener(), seconds, clean.bytes()), cpuCell(attackedCpu.listener(), seconds, attacked.bytes()));
+    System.out.printf(Locale.ROOT, "| well-behaved peer                                  | %s | %s |%n",
+        cpuCell(cleanCpu.peer(), seconds, clean.bytes()), cpuCell(attackedCpu.peer(), seconds, attacked.bytes()));
+  }
+
+  private static String cpuCell(double cpuSeconds, int seconds, long bytes) {
+    double perGib = bytes > 0 ? cpuSeconds / (bytes / (double) (1L << 30)) : Double.NaN;
+    return String.format(Locale.ROOT, "%5.1f (%3.0f%%, %4.2f)", cpuSeconds, 100 * cpuSeconds / seconds, perGib);
   }
 
   /** After the attack: waits (at most 30 s) until the listener is back to the connections it had before. */

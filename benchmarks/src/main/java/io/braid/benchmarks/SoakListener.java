@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code stats}: {@code STATS heap=<bytes used after a full GC> direct=<bytes> fds=<open descriptors>
  *       conns=<connections> pending=<handshakes> peers=<peers>};
+ *   <li>{@code cpu}: {@code CPU <nanoseconds of CPU this process has used>} (no collection first);
  *   <li>{@code quit} (or the end of standard input): closes the swarm and exits.
  * </ul>
  */
@@ -46,6 +47,9 @@ public final class SoakListener {
         if (line.equals("stats")) {
           System.out.println(stats(swarm));
           System.out.flush();
+        } else if (line.equals("cpu")) {
+          System.out.println("CPU " + processCpuNanos());
+          System.out.flush();
         }
       }
     }
@@ -56,6 +60,14 @@ public final class SoakListener {
     return String.format(Locale.ROOT, "STATS heap=%d direct=%d fds=%d conns=%d pending=%d peers=%d",
         heapAfterGc(), directMemory(), openFileDescriptors(), conns.size(), swarm.pendingHandshakes(),
         swarm.getConnectionsMap().size());
+  }
+
+  /** CPU time this process has used, in nanoseconds (-1 where the JVM does not say). */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   /** Heap in use after two full collections (a rough figure, the same way every time). */
