@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * direct memory, and its open file descriptors before, during and after the attack.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Soak [--seconds 60] [--clients 1000]
- *     [--reconnect-ms 1000]</pre>
+ *     [--reconnect-ms 1000] [--kinds idle,garbage,stall,stream_flood,never_read]</pre>
  *
  * <p>Not a test: a harness whose figures a person reads. Every wait is bounded; every loop ends by itself.
  * The verdict lines at the end compare against the targets (throughput under attack at least 80% of clean,
@@ -71,23 +71,25 @@ public final class Soak {
     int seconds = 60;
     int clients = 1000;
     int reconnectMs = 1000;
+    String kinds = "IDLE,GARBAGE,STALL,STREAM_FLOOD,NEVER_READ";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--clients" -> clients = Integer.parseInt(args[++i]);
         case "--reconnect-ms" -> reconnectMs = Integer.parseInt(args[++i]);
+        case "--kinds" -> kinds = args[++i];
         default -> throw new IllegalArgumentException(
-            "usage: Soak [--seconds 5..3600] [--clients 5..5000] [--reconnect-ms 10..60000]");
+            "usage: Soak [--seconds 5..3600] [--clients 5..5000] [--reconnect-ms 10..60000] [--kinds idle,garbage,...]");
       }
     }
     if (seconds < 5 || seconds > 3600 || clients < 5 || clients > 5000 || reconnectMs < 10 || reconnectMs > 60000) {
       throw new IllegalArgumentException("--seconds must be 5..3600, --clients 5..5000 and --reconnect-ms 10..60000,"
           + " were " + seconds + ", " + clients + ", " + reconnectMs);
     }
-    System.exit(run(seconds, clients, reconnectMs) ? 0 : 1);
+    System.exit(run(seconds, clients, reconnectMs, kinds) ? 0 : 1);
   }
 
-  static boolean run(int seconds, int clients, int reconnectMs) throws Exception {
+  static boolean run(int seconds, int clients, int reconnectMs, String kinds) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
     String jfr = System.getProperty("soak.listener.jfr"); // e.g. -Dsoak.listener.jfr=listener.jfr: profile it
@@ -109,8 +111,9 @@ public final class Soak {
       Multiaddr target = Multiaddr.fromString(first.substring(7));
       PeerId peer = target.peerId().orElseThrow();
       Multiaddr address = target.withoutPeerId();
-      System.out.printf(Locale.ROOT, "java %s, listener %s, %d misbehaving clients (back %d ms after each close),"
-          + " %d s per phase%n", System.getProperty("java.version"), address, clients, reconnectMs, seconds);
+      System.out.printf(Locale.ROOT, "java %s, listener %s, %d misbehaving clients (%s; back %d ms after each close),"
+          + " %d s per phase%n", System.getProperty("java.version"), address, clients, kinds.toLowerCase(Locale.ROOT),
+          reconnectMs, seconds);
 
       try (Swarm good = Swarm.builder(Identity.generate())
           .connectionConfig(ConnectionConfig.builder().maxConnectionsPerPeer(1).connectionTimeout(WAIT).build())
@@ -127,7 +130,7 @@ public final class Soak {
         Measure attacked;
         Stats during;
         List<String> counts;
-        Process attackers = attackers(java, target, clients, reconnectMs);
+        Process attackers = attackers(java, target, clients, reconnectMs, kinds);
         try {
           Thread.sleep(3_000); // let every client connect once
           long l1 = cpu(to, from);
@@ -155,13 +158,15 @@ public final class Soak {
    * Starts {@link SoakAttackers} in a JVM of its own, under {@code nice -n 19} where {@code nice} exists, and
    * waits (bounded) until its clients are started.
    */
-  static Process attackers(Path java, Multiaddr target, int clients, int reconnectMs) throws IOException {
+  static Process attackers(Path java, Multiaddr target, int clients, int reconnectMs, String kinds)
+      throws IOException {
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
       command.addAll(List.of("/usr/bin/nice", "-n", "19"));
     }
     command.addAll(List.of(java.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        SoakAttackers.class.getName(), target.toString(), Integer.toString(clients), Integer.toString(reconnectMs)));
+        SoakAttackers.class.getName(), target.toString(), Integer.toString(clients), Integer.toString(reconnectMs),
+        kinds));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
@@ -177,16 +182,18 @@ public final class Soak {
     PrintWriter to = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8);
     to.println("stop");
     to.close();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      System.out.println("soak: the attackers did not stop within 60 s; killed");
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
     List<String> counts = new ArrayList<>();
+    // The process has ended, so its output ends too: this read is bounded.
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     for (String line; (line = out.readLine()) != null; ) {
       if (line.startsWith("COUNTS ")) {
         counts.add(String.format(Locale.ROOT, "%-12s %s", line.split(" ")[1],
             line.substring(8 + line.split(" ")[1].length())));
       }
-    }
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
     }
     return counts;
   }

@@ -72,6 +72,7 @@ public final class SoakAttackers implements AutoCloseable {
     }
   }
 
+  private static final ByteBuffer NEVER_READ_PAYLOAD = ByteBuffer.allocate(4 << 20).asReadOnlyBuffer();
   private static final long GARBAGE_EVERY_NANOS = Duration.ofMillis(200).toNanos();
   private static final long STREAM_RETRY_NANOS = Duration.ofMillis(200).toNanos();
   private final long reconnectNanos;
@@ -90,6 +91,12 @@ public final class SoakAttackers implements AutoCloseable {
   private final Random random = new Random(42);
 
   SoakAttackers(Multiaddr address, PeerId listenerPeer, int clients, Duration reconnect) throws IOException {
+    this(address, listenerPeer, clients, reconnect, java.util.EnumSet.allOf(Kind.class));
+  }
+
+  /** As above, with only {@code kinds} of clients ({@code clients} split evenly over them). */
+  SoakAttackers(Multiaddr address, PeerId listenerPeer, int clients, Duration reconnect, java.util.Set<Kind> kinds)
+      throws IOException {
     this.reconnectNanos = reconnect.toNanos();
     this.address = address;
     this.listenerPeer = listenerPeer;
@@ -100,9 +107,12 @@ public final class SoakAttackers implements AutoCloseable {
     }
     this.selector = Selector.open();
     List<RawClient> raw = new ArrayList<>();
-    int perKind = clients / Kind.values().length;
+    int perKind = clients / kinds.size();
     int n = 0;
     for (Kind k : List.of(Kind.IDLE, Kind.GARBAGE, Kind.STALL)) {
+      if (!kinds.contains(k)) {
+        continue;
+      }
       for (int i = 0; i < perKind; i++) {
         raw.add(new RawClient(k, source(n++)));
       }
@@ -115,13 +125,18 @@ public final class SoakAttackers implements AutoCloseable {
     rawThread.setDaemon(true);
     rawThread.start();
     for (int i = 0; i < perKind; i++) {
-      realClient(Kind.STREAM_FLOOD, transports.get(i % REAL_PEERS));
-      realClient(Kind.NEVER_READ, transports.get((i + REAL_PEERS / 2) % REAL_PEERS));
+      if (kinds.contains(Kind.STREAM_FLOOD)) {
+        realClient(Kind.STREAM_FLOOD, transports.get(i % REAL_PEERS));
+      }
+      if (kinds.contains(Kind.NEVER_READ)) {
+        realClient(Kind.NEVER_READ, transports.get((i + REAL_PEERS / 2) % REAL_PEERS));
+      }
     }
   }
 
   /**
-   * {@code SoakAttackers <multiaddr with /p2p/> <clients> [reconnect ms, default 1000]}: starts the clients, prints {@code STARTED}, runs
+   * {@code SoakAttackers <multiaddr with /p2p/> <clients> [reconnect ms, default 1000] [kinds, comma list, default
+   * all]}: starts the clients, prints {@code STARTED}, runs
    * until a line {@code stop} (or the end of standard input), then prints one {@code COUNTS <kind> ...} line
    * per kind and exits.
    */
@@ -129,10 +144,14 @@ public final class SoakAttackers implements AutoCloseable {
     Multiaddr target = Multiaddr.fromString(args[0]);
     int clients = Integer.parseInt(args[1]);
     Duration reconnect = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 1000);
+    java.util.Set<Kind> kinds = java.util.EnumSet.noneOf(Kind.class);
+    for (String k : (args.length > 3 ? args[3] : "IDLE,GARBAGE,STALL,STREAM_FLOOD,NEVER_READ").split(",")) {
+      kinds.add(Kind.valueOf(k.trim().toUpperCase(java.util.Locale.ROOT)));
+    }
     java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor();
     try (SoakAttackers attack = new SoakAttackers(target.withoutPeerId(), target.peerId().orElseThrow(), clients,
-        reconnect)) {
+        reconnect, kinds)) {
       timer.scheduleAtFixedRate(attack::tick, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
       System.out.println("STARTED");
       System.out.flush();
@@ -312,7 +331,9 @@ public final class SoakAttackers implements AutoCloseable {
               c.streamsRefused.incrementAndGet();
             } else {
               c.streamsOpened.incrementAndGet();
-              s.write(ByteBuffer.allocate(4 << 20)); // never read: the echo fills the window and stops
+              // Never read: the echo fills the window and stops. One shared buffer of zeros for every stream
+              // (writes do not copy), so that 500 such clients do not need gigabytes themselves.
+              s.write(NEVER_READ_PAYLOAD.duplicate());
             }
           });
         }
