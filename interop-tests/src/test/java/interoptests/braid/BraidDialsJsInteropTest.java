@@ -41,29 +41,20 @@ class BraidDialsJsInteropTest {
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
     private static final int MIB = 1024 * 1024;
 
-    private static <T> T await(CompletableFuture<T> f) throws InterruptedException {
-        try {
-            return f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            return fail("failed: " + e.getCause(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            return fail("not done within " + WAIT);
-        }
-    }
 
     @Test
     void pingAndIdentifyWorkBothWaysOverABraidDialedConnection() throws Exception {
         Identity identity = Identity.generate();
         try (JsPeer listener = JsPeer.listen(); TcpTransport braid = BraidSide.transport(identity)) {
             PeerId jsPeer = PeerId.fromString(listener.peerId());
-            NetConn conn = await(braid.dial(Multiaddr.fromString(listener.multiaddr()), jsPeer));
+            NetConn conn = BraidSide.await(braid.dial(Multiaddr.fromString(listener.multiaddr()), jsPeer));
             assertEquals(jsPeer, conn.remotePeer());
 
             List<Duration> rtts = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                rtts.add(await(TcpTransport.ping(conn)));
+                rtts.add(BraidSide.await(TcpTransport.ping(conn)));
             }
-            IdentifyResult id = await(TcpTransport.identify(conn));
+            IdentifyResult id = BraidSide.await(TcpTransport.identify(conn));
             assertAll(
                     () -> assertTrue(id.agentVersion().startsWith("js-libp2p/"), id.toString()),
                     () -> assertEquals("ipfs/0.1.0", id.protocolVersion()),
@@ -85,7 +76,7 @@ class BraidDialsJsInteropTest {
     @Test
     void echoOverEightParallelStreamsOfOneMebibyteComesBackByteIdentical() throws Exception {
         try (JsPeer listener = JsPeer.listen(); TcpTransport braid = BraidSide.transport(Identity.generate())) {
-            NetConn conn = await(braid.dial(Multiaddr.fromString(listener.multiaddr()), PeerId.fromString(listener.peerId())));
+            NetConn conn = BraidSide.await(braid.dial(Multiaddr.fromString(listener.multiaddr()), PeerId.fromString(listener.peerId())));
             List<byte[]> sent = new ArrayList<>();
             List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
             long start = System.nanoTime();
@@ -96,7 +87,7 @@ class BraidDialsJsInteropTest {
                 echoes.add(conn.newStream(BraidSide.ECHO).thenCompose(s -> BraidSide.exchange(s, data, MIB)));
             }
             for (int i = 0; i < 8; i++) {
-                assertArrayEquals(sent.get(i), await(echoes.get(i)), "echo of stream " + i);
+                assertArrayEquals(sent.get(i), BraidSide.await(echoes.get(i)), "echo of stream " + i);
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
             System.out.printf(Locale.ROOT, "Braid->js echo, 8 streams x 1 MiB on one connection: %d ms, %.1f MiB/s%n",
@@ -117,17 +108,17 @@ class BraidDialsJsInteropTest {
             try {
                 PeerId jsPeer = PeerId.fromString(listener.peerId());
                 swarm.addAddresses(jsPeer, Multiaddr.fromString(listener.multiaddr()));
-                List<NetConn> conns = await(swarm.dialPeer(jsPeer));
+                List<NetConn> conns = BraidSide.await(swarm.dialPeer(jsPeer));
 
                 assertEquals(3, conns.size(), conns::toString);
                 assertEquals(3, new HashSet<>(conns.stream().map(NetConn::localAddress).toList()).size());
                 listener.awaitConnectionCount(identity.peerId().toString(), 3, EVENT_TIMEOUT);
                 for (NetConn c : conns) {
-                    NetStream s = await(c.newStream(BraidSide.ECHO));
+                    NetStream s = BraidSide.await(c.newStream(BraidSide.ECHO));
                     byte[] data = new byte[64 * 1024];
                     new Random(c.hashCode()).nextBytes(data);
-                    assertArrayEquals(data, await(BraidSide.exchange(s, data, data.length)));
-                    await(TcpTransport.ping(c));
+                    assertArrayEquals(data, BraidSide.await(BraidSide.exchange(s, data, data.length)));
+                    BraidSide.await(TcpTransport.ping(c));
                 }
             } finally {
                 swarm.close();

@@ -22,6 +22,34 @@ final class BraidSide {
     private BraidSide() {}
 
     /** A TCP transport for {@code identity} that serves {@link #ECHO} (ping and identify are built in). */
+    /** How long {@link #await} waits. */
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** Admits every inbound connection; the listening transport keeps track of it. */
+    static final io.braid.api.InboundConnectionHandler ACCEPT_ALL = new io.braid.api.InboundConnectionHandler() {
+        @Override
+        public boolean accept(io.braid.api.Multiaddr remoteAddress) {
+            return true;
+        }
+
+        @Override
+        public void connected(io.braid.api.NetConn connection) {}
+
+        @Override
+        public void failed(io.braid.api.Multiaddr remoteAddress, Throwable cause) {}
+    };
+
+    /** {@code f}'s value, failing the test if it fails or is not done within {@link #WAIT}. */
+    static <T> T await(CompletableFuture<T> f) throws InterruptedException {
+        try {
+            return f.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return org.junit.jupiter.api.Assertions.fail("failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            return org.junit.jupiter.api.Assertions.fail("not done within " + WAIT);
+        }
+    }
+
     static TcpTransport transport(Identity identity) {
         return new TcpTransport(context(identity));
     }

@@ -49,15 +49,6 @@ class TlsInteropTest {
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
     private static final int MIB = 1024 * 1024;
 
-    private static <T> T await(CompletableFuture<T> f) throws InterruptedException {
-        try {
-            return f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            return fail("failed: " + e.getCause(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            return fail("not done within " + WAIT);
-        }
-    }
 
     @Test
     void braidDialsATlsOnlyJsListenerPingsIdentifiesAndEchoesEightMebibyteStreams() throws Exception {
@@ -65,16 +56,16 @@ class TlsInteropTest {
         try (JsPeer listener = JsPeer.listen("--security", "tls");
                 TcpTransport braid = BraidSide.transport(identity, List.of(SecurityProtocol.TLS))) {
             PeerId jsPeer = PeerId.fromString(listener.peerId());
-            NetConn conn = await(braid.dial(Multiaddr.fromString(listener.multiaddr()), jsPeer));
+            NetConn conn = BraidSide.await(braid.dial(Multiaddr.fromString(listener.multiaddr()), jsPeer));
             assertEquals(jsPeer, conn.remotePeer());
             assertEquals(SecurityProtocol.TLS, TcpTransport.security(conn));
             assertTrue(TcpTransport.earlyMuxerNegotiated(conn), "js offers /yamux/1.0.0 through ALPN");
 
             List<Duration> rtts = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                rtts.add(await(TcpTransport.ping(conn)));
+                rtts.add(BraidSide.await(TcpTransport.ping(conn)));
             }
-            IdentifyResult id = await(TcpTransport.identify(conn));
+            IdentifyResult id = BraidSide.await(TcpTransport.identify(conn));
             assertTrue(id.agentVersion().startsWith("js-libp2p/"), id.toString());
             assertEquals(jsPeer, PublicKeys.unmarshal(id.publicKey()).toPeerId());
             Map<String, Object> braidAsSeen = listener.awaitIdentified(identity.peerId().toString(), EVENT_TIMEOUT);
@@ -90,7 +81,7 @@ class TlsInteropTest {
                 echoes.add(conn.newStream(BraidSide.ECHO).thenCompose(s -> BraidSide.exchange(s, data, MIB)));
             }
             for (int i = 0; i < 8; i++) {
-                assertArrayEquals(sent.get(i), await(echoes.get(i)), "echo of stream " + i);
+                assertArrayEquals(sent.get(i), BraidSide.await(echoes.get(i)), "echo of stream " + i);
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
             System.out.printf(Locale.ROOT, "Braid->js TLS: ping rtts %s; echo 8 x 1 MiB on one connection %d ms%n", rtts, ms);
@@ -112,7 +103,7 @@ class TlsInteropTest {
             try {
                 PeerId jsPeer = PeerId.fromString(listener.peerId());
                 swarm.addAddresses(jsPeer, Multiaddr.fromString(listener.multiaddr()));
-                List<NetConn> conns = await(swarm.dialPeer(jsPeer));
+                List<NetConn> conns = BraidSide.await(swarm.dialPeer(jsPeer));
 
                 assertEquals(3, conns.size(), conns::toString);
                 assertEquals(3, new HashSet<>(conns.stream().map(NetConn::localAddress).toList()).size());
@@ -120,8 +111,8 @@ class TlsInteropTest {
                 for (NetConn c : conns) {
                     byte[] data = new byte[64 * 1024];
                     new Random(c.hashCode()).nextBytes(data);
-                    assertArrayEquals(data, await(c.newStream(BraidSide.ECHO).thenCompose(s -> BraidSide.exchange(s, data, data.length))));
-                    await(TcpTransport.ping(c));
+                    assertArrayEquals(data, BraidSide.await(c.newStream(BraidSide.ECHO).thenCompose(s -> BraidSide.exchange(s, data, data.length))));
+                    BraidSide.await(TcpTransport.ping(c));
                 }
             } finally {
                 swarm.close();
@@ -172,7 +163,7 @@ class TlsInteropTest {
                 assertEquals(SecurityProtocol.TLS, TcpTransport.security(c));
                 assertTrue(TcpTransport.earlyMuxerNegotiated(c), "js offers /yamux/1.0.0 through ALPN");
                 assertEquals(result.string("localPeerId"), c.remotePeer().toString());
-                IdentifyResult js = await(TcpTransport.identify(c));
+                IdentifyResult js = BraidSide.await(TcpTransport.identify(c));
                 assertEquals(c.remotePeer(), PublicKeys.unmarshal(js.publicKey()).toPeerId(), js::toString);
             }
             System.out.printf(Locale.ROOT, "js->Braid TLS echo, 8 x 1 MiB over 3 connections: %d ms%n",
@@ -196,18 +187,7 @@ class TlsInteropTest {
                 assertEquals(PeerId.fromString(listener.peerId()), m.actual());
             }
 
-            TransportListener l = braid.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"), new InboundConnectionHandler() {
-                @Override
-                public boolean accept(Multiaddr remoteAddress) {
-                    return true;
-                }
-
-                @Override
-                public void connected(NetConn connection) {}
-
-                @Override
-                public void failed(Multiaddr remoteAddress, Throwable cause) {}
-            }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            TransportListener l = braid.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"), BraidSide.ACCEPT_ALL).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             DialResult result = JsPeer.dial(WAIT, l.addresses().get(0) + "/p2p/" + identity.peerId(), "--security", "tls",
                     "--expect-peer", other.peerId(), "--ping", "1");
             assertFalse(result.ok(), result::toString);

@@ -42,6 +42,17 @@ class YamuxSessionTest {
     h.finish();
   }
 
+  /**
+   * Replaces the harness with one whose server runs {@code server}; the server pinged when it started and
+   * the answer arrives 10 ms later, so its RTT is 10 ms.
+   */
+  private void restartWithRtt10ms(YamuxConfig server) {
+    h.finish();
+    h = new YamuxHarness(YamuxHarness.NO_KEEPALIVE, server);
+    h.serverCh.advanceTimeBy(10, TimeUnit.MILLISECONDS);
+    h.pump();
+  }
+
   private static byte[] drainOne(EmbeddedChannel ch) {
     ByteBuf b = ch.readOutbound();
     assertNotNull(b, "expected an outbound frame");
@@ -245,11 +256,7 @@ class YamuxSessionTest {
   @Test
   void windowAutoTunesUpwardWhenTheReaderDrainsWithinFewRoundTrips() {
     YamuxConfig keepAlive = YamuxConfig.defaults().withKeepAlive(Duration.ofHours(1), Duration.ofHours(1));
-    h.finish();
-    h = new YamuxHarness(YamuxHarness.NO_KEEPALIVE, keepAlive);
-    // The server pinged when it started; the answer arrives 10 ms later: RTT = 10 ms.
-    h.serverCh.advanceTimeBy(10, TimeUnit.MILLISECONDS);
-    h.pump();
+    restartWithRtt10ms(keepAlive);
     assertEquals(Duration.ofMillis(10), h.server.rtt());
     MuxedStream c = h.open();
     MuxedStream s = h.serverAccepted.poll();
@@ -274,10 +281,7 @@ class YamuxSessionTest {
   @Test
   void theMemoryGuardDecidesEachGrowthOfTheReceiveWindow() {
     YamuxConfig keepAlive = YamuxConfig.defaults().withKeepAlive(Duration.ofHours(1), Duration.ofHours(1));
-    h.finish();
-    h = new YamuxHarness(YamuxHarness.NO_KEEPALIVE, keepAlive);
-    h.serverCh.advanceTimeBy(10, TimeUnit.MILLISECONDS);
-    h.pump();
+    restartWithRtt10ms(keepAlive);
     MuxedStream c = h.open();
     MuxedStream s = h.serverAccepted.poll();
     // The guard grants growth up to 768 KiB beyond the initial window, then refuses, as a stream scope at
@@ -314,10 +318,7 @@ class YamuxSessionTest {
     long bound = 1 << 20;
     YamuxConfig server = YamuxConfig.defaults().withKeepAlive(Duration.ofHours(1), Duration.ofHours(1))
         .withReceiveWindows(YamuxConfig.DEFAULT_MAX_STREAM_WINDOW, bound);
-    h.finish();
-    h = new YamuxHarness(YamuxHarness.NO_KEEPALIVE, server);
-    h.serverCh.advanceTimeBy(10, TimeUnit.MILLISECONDS);
-    h.pump();
+    restartWithRtt10ms(server);
     List<CompletableFuture<Void>> reads = new ArrayList<>();
     List<MuxedStream> clients = new ArrayList<>();
     List<MuxedStream> servers = new ArrayList<>();
@@ -350,10 +351,7 @@ class YamuxSessionTest {
   @Test
   void windowDoesNotGrowWhenTheReaderIsSlowerThanFourRoundTrips() {
     YamuxConfig keepAlive = YamuxConfig.defaults().withKeepAlive(Duration.ofHours(1), Duration.ofHours(1));
-    h.finish();
-    h = new YamuxHarness(YamuxHarness.NO_KEEPALIVE, keepAlive);
-    h.serverCh.advanceTimeBy(10, TimeUnit.MILLISECONDS);
-    h.pump();
+    restartWithRtt10ms(keepAlive);
     MuxedStream c = h.open();
     MuxedStream s = h.serverAccepted.poll();
     c.write(bytes(2 << 20, 3));
