@@ -58,12 +58,8 @@ class MidTransferFaultOverTcpTest {
         scenario.run(dialer, peer, events, relay::kill, WAIT);
 
         assertEquals(1, relay.killed(), "exactly one socket pair was cut");
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (listener.getConnections(dialer.localPeer()).size() != 2) {
-          assertTrue(System.nanoTime() < deadline,
-              "the listener keeps the other two: " + listener.getConnections(dialer.localPeer()));
-          Thread.sleep(10);
-        }
+        io.braid.testkit.Awaits.until(() -> listener.getConnections(dialer.localPeer()).size() == 2, WAIT,
+            "the listener keeps the other two");
       }
     } finally {
       dialer.close();
@@ -75,11 +71,8 @@ class MidTransferFaultOverTcpTest {
 
   /** Identify's streams count as load: wait until they are done, so the balancer sees idle connections. */
   private static void awaitIdle(List<NetConn> conns) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (conns.stream().anyMatch(c -> c.streamCount() > 0)) {
-      assertTrue(System.nanoTime() < deadline, "identify streams still open");
-      Thread.sleep(10);
-    }
+    io.braid.testkit.Awaits.until(() -> conns.stream().allMatch(c -> c.streamCount() == 0), WAIT,
+        "identify streams closed");
   }
 
   /**

@@ -31,6 +31,26 @@ public final class Awaits {
   }
 
   /**
+   * Polls {@code condition} every 10 ms until it holds, for state no future reports (a counter another
+   * thread updates, a connection count); fails the test with {@code what} if it does not hold within
+   * {@code timeout}. Returns at once, without sleeping, if it already holds.
+   */
+  public static void until(java.util.function.BooleanSupplier condition, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        org.junit.jupiter.api.Assertions.fail(what + ": not so within " + timeout);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        org.junit.jupiter.api.Assertions.fail("interrupted while waiting for " + what);
+      }
+    }
+  }
+
+  /**
    * Waits at most {@code timeout} for {@code future} to fail and returns the unwrapped cause (the
    * {@link CancellationException} itself for a cancelled future); fails the test if it succeeds or hangs.
    */

@@ -175,10 +175,7 @@ class TcpResourceLimitsTest {
     assertInstanceOf(StreamResetException.class, e, e.toString());
     assertEquals(0, handled.get());
     // The server gave the refused stream back.
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (server.closed.get() < 1 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    io.braid.testkit.Awaits.until(() -> server.closed.get() >= 1, WAIT, "the server's stream scope closed");
     assertEquals(server.opened.get(), server.closed.get());
   }
 
@@ -201,10 +198,8 @@ class TcpResourceLimitsTest {
     NetConn conn = connect(server, client, handled);
     NetStream s = await(conn.newStream(ECHO));
     assertEquals(3, await(Streams.exchange(s, new byte[] {1, 2, 3}, 16)).length);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while ((server.closed.get() < 1 || client.closed.get() < 1) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    io.braid.testkit.Awaits.until(() -> server.closed.get() >= 1 && client.closed.get() >= 1, WAIT,
+        "both stream scopes closed");
     assertEquals(List.of((long) YamuxFrame.INITIAL_WINDOW), client.reserved);
     assertEquals(List.of((long) YamuxFrame.INITIAL_WINDOW), server.reserved);
     assertEquals(List.of(ECHO), server.protocols);
