@@ -44,11 +44,13 @@ public final class ResourceLimits {
     /**
      * Inbound handshakes from one IP address that failed (garbage, a stall to the handshake deadline, a
      * wrong key) or whose connection was refused right after (per-peer cap, gater) within a 10-second
-     * window; past it, that address's new connections are refused before any crypto work until the window
-     * ends. A well-behaved client fails no handshake; a flood that reconnects as soon as it is refused
-     * stops costing a handshake each time. Default 64.
+     * window. Reaching it bans the address: its new connections are refused before any crypto work for
+     * 10 s, and for twice as long after each further consecutive offence, up to 320 s (a window that ends
+     * below the limit forgives). A well-behaved client fails no handshake; a flood that reconnects as soon
+     * as it is refused costs 16 handshakes, then 16 per 20 s, per 40 s, ... Default 16 (go-libp2p's
+     * per-IP connection-rate burst).
      */
-    FAILED_HANDSHAKES_PER_IP("failedHandshakesPerIp", ResourceScope.IP, 64, 1),
+    FAILED_HANDSHAKES_PER_IP("failedHandshakesPerIp", ResourceScope.IP, 16, 1),
     /** Outbound handshakes under way to one peer; more wait in the handshake queue. Default 8. */
     PENDING_OUTBOUND_PER_PEER("pendingOutboundPerPeer", ResourceScope.PEER, 8, 1),
     /** Outbound handshakes waiting for a slot, node-wide; one more fails at once. Default 1024. */

@@ -65,13 +65,38 @@ final class InboundGate {
 
   /** How long a failed handshake counts against its address ({@link Limit#FAILED_HANDSHAKES_PER_IP}). */
   static final long STRIKE_WINDOW_NANOS = 10_000_000_000L;
+  /**
+   * The longest an address is turned away for failed handshakes: its ban doubles with each consecutive
+   * offence, from one window (10 s) up to this (320 s).
+   */
+  static final long MAX_BAN_NANOS = STRIKE_WINDOW_NANOS << 5;
   /** Addresses whose failures are remembered at once; past it the oldest window is forgotten. */
   static final int MAX_STRIKE_ADDRESSES = 4096;
 
-  /** Failed handshakes of one address in its current window. Guarded by the gate's lock. */
+  /**
+   * Failed handshakes of one address in its current window, and its ban. Guarded by the gate's lock.
+   *
+   * <p>Reaching {@link Limit#FAILED_HANDSHAKES_PER_IP} in a window is an <i>offence</i>: the address is
+   * banned (its new connections refused before any work) for one window the first time and twice as long
+   * for each further consecutive offence, up to {@link #MAX_BAN_NANOS}. A window that ends below the limit,
+   * or a quiet spell of {@link #MAX_BAN_NANOS} after a ban, forgives the offences. So a peer that keeps
+   * reconnecting past its cap, or a client that keeps sending garbage, costs a bounded and shrinking number
+   * of handshakes however long it insists: 64, then 64 per 20 s, per 40 s, ... per 320 s by default.
+   */
   private static final class Strikes {
     long windowStart;
     long count;
+    int offences;
+    long bannedUntil;
+    boolean banned;
+
+    boolean inWindow(long now) {
+      return now - windowStart < STRIKE_WINDOW_NANOS;
+    }
+
+    boolean isBanned(long now) {
+      return banned && now - bannedUntil < 0;
+    }
   }
 
   private final LongSupplier nanoClock;
@@ -91,18 +116,24 @@ final class InboundGate {
 
   /**
    * Counts a failed handshake (or a connection refused right after its handshake) against {@code p}'s
-   * address ({@link Limit#FAILED_HANDSHAKES_PER_IP}).
+   * address ({@link Limit#FAILED_HANDSHAKES_PER_IP}); the strike that reaches the limit bans the address
+   * (see {@link Strikes}).
    */
   void strike(Pending p) {
     if (p == null || p.key.ip() == null) {
       return;
     }
     long now = nanoClock.getAsLong();
+    long max = limits.get(Limit.FAILED_HANDSHAKES_PER_IP);
     synchronized (lock) {
       Strikes s = strikes.get(p.key.ip());
-      if (s == null || now - s.windowStart >= STRIKE_WINDOW_NANOS) {
+      if (s == null || (!s.inWindow(now) && !s.isBanned(now))) {
         strikes.remove(p.key.ip()); // re-inserted last: its window is the newest
-        s = new Strikes();
+        Strikes next = new Strikes();
+        if (s != null && s.count >= max && !(s.banned && now - s.bannedUntil >= MAX_BAN_NANOS)) {
+          next.offences = s.offences; // the last window was an offence, and not long ago: not forgiven
+        }
+        s = next;
         s.windowStart = now;
         strikes.put(p.key.ip(), s);
         if (strikes.size() > MAX_STRIKE_ADDRESSES) {
@@ -110,14 +141,29 @@ final class InboundGate {
         }
       }
       s.count++;
+      if (s.count == max) {
+        s.offences++;
+        s.banned = true;
+        s.bannedUntil = now + (STRIKE_WINDOW_NANOS << Math.min(s.offences - 1, 5));
+      }
     }
   }
 
-  /** Failed handshakes counted against {@code ip} in its current window (0 once the window is over). */
+  /** Failed handshakes counted against {@code ip} in its current window or ban (0 once both are over). */
   long strikes(String ip) {
     synchronized (lock) {
       Strikes s = strikes.get(ip);
-      return s == null || nanoClock.getAsLong() - s.windowStart >= STRIKE_WINDOW_NANOS ? 0 : s.count;
+      long now = nanoClock.getAsLong();
+      return s == null || (!s.inWindow(now) && !s.isBanned(now)) ? 0 : s.count;
+    }
+  }
+
+  /** How long {@code ip} is still turned away for failed handshakes, in nanoseconds; 0 if it is not. */
+  long banRemainingNanos(String ip) {
+    synchronized (lock) {
+      Strikes s = strikes.get(ip);
+      long now = nanoClock.getAsLong();
+      return s == null || !s.isBanned(now) ? 0 : s.bannedUntil - now;
     }
   }
 
@@ -136,8 +182,13 @@ final class InboundGate {
         ScopeCounts ip = ips.getOrDefault(key.ip(), new ScopeCounts());
         ScopeCounts net = subnets.getOrDefault(key.subnet(), new ScopeCounts());
         Strikes struck = strikes.get(key.ip());
-        if (struck != null && nanoClock.getAsLong() - struck.windowStart < STRIKE_WINDOW_NANOS) {
-          check(ResourceScope.IP, key.ip(), Limit.FAILED_HANDSHAKES_PER_IP, struck.count);
+        if (struck != null) {
+          long now = nanoClock.getAsLong();
+          if (struck.isBanned(now)) {
+            refuse(ResourceScope.IP, key.ip(), Limit.FAILED_HANDSHAKES_PER_IP, struck.count);
+          } else if (struck.inWindow(now)) {
+            check(ResourceScope.IP, key.ip(), Limit.FAILED_HANDSHAKES_PER_IP, struck.count);
+          }
         }
         check(ResourceScope.IP, key.ip(), Limit.PENDING_PER_IP, ip.pending);
         check(ResourceScope.SUBNET, key.subnet(), Limit.PENDING_PER_SUBNET, net.pending);
@@ -166,11 +217,15 @@ final class InboundGate {
   }
 
   private void check(ResourceScope scope, String name, Limit limit, long current) {
-    long max = limits.get(limit);
-    if (current >= max) {
-      refusals.count(limit.configName());
-      throw new LimitExceededException(scope, name, limit.configName(), max, current, "inbound connection refused");
+    if (current >= limits.get(limit)) {
+      refuse(scope, name, limit, current);
     }
+  }
+
+  private void refuse(ResourceScope scope, String name, Limit limit, long current) {
+    refusals.count(limit.configName());
+    throw new LimitExceededException(scope, name, limit.configName(), limits.get(limit), current,
+        "inbound connection refused");
   }
 
   /**

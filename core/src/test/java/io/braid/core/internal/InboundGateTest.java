@@ -115,6 +115,79 @@ class InboundGateTest {
     assertEquals(2, refusals.snapshot().get("failedHandshakesPerIp"));
   }
 
+  /** Fails {@code n} handshakes from {@code ip} at the gate's current time. */
+  private static void fail(InboundGate g, Multiaddr from, int n) {
+    for (int i = 0; i < n; i++) {
+      InboundGate.Pending p = g.admit(from, null);
+      g.failed(p);
+      g.strike(p);
+    }
+  }
+
+  @Test
+  @DisplayName("an address that keeps offending is banned twice as long each time (10, 20, 40 s ... up to 320 s)")
+  void bansDoubleWithEachConsecutiveOffence() {
+    AtomicLong now = new AtomicLong(5);
+    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 2).build(),
+        refusals, now::get);
+    long w = InboundGate.STRIKE_WINDOW_NANOS;
+    long[] expectedBans = {w, 2 * w, 4 * w, 8 * w, 16 * w, 32 * w, 32 * w};
+    for (long ban : expectedBans) {
+      fail(g, from("10.0.0.9"), 2);
+      assertEquals(ban, g.banRemainingNanos("10.0.0.9"));
+      now.addAndGet(ban - 1);
+      LimitExceededException e = assertThrows(LimitExceededException.class, () -> g.admit(from("10.0.0.9"), null),
+          "banned to the last nanosecond");
+      assertEquals("failedHandshakesPerIp", e.limit());
+      assertEquals(2, e.current());
+      g.admit(from("10.0.0.10"), null); // a neighbour is never affected
+      now.addAndGet(1);
+      assertEquals(0, g.banRemainingNanos("10.0.0.9"));
+    }
+    assertEquals(InboundGate.MAX_BAN_NANOS, 32 * w);
+  }
+
+  @Test
+  @DisplayName("a window that ends below the limit, or a quiet spell as long as the longest ban, forgives past offences")
+  void offencesAreForgiven() {
+    AtomicLong now = new AtomicLong(0);
+    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 2).build(),
+        refusals, now::get);
+    long w = InboundGate.STRIKE_WINDOW_NANOS;
+    fail(g, from("10.0.0.9"), 2); // offence 1: 10 s
+    now.addAndGet(w);
+    fail(g, from("10.0.0.9"), 2); // offence 2: 20 s
+    assertEquals(2 * w, g.banRemainingNanos("10.0.0.9"));
+    now.addAndGet(2 * w);
+    fail(g, from("10.0.0.9"), 1); // one failure, then a window below the limit
+    now.addAndGet(w);
+    fail(g, from("10.0.0.9"), 2);
+    assertEquals(w, g.banRemainingNanos("10.0.0.9"), "forgiven by the clean window: back to 10 s");
+
+    now.addAndGet(w);
+    fail(g, from("10.0.0.9"), 2); // offence 2 again: 20 s
+    assertEquals(2 * w, g.banRemainingNanos("10.0.0.9"));
+    now.addAndGet(2 * w + InboundGate.MAX_BAN_NANOS);
+    fail(g, from("10.0.0.9"), 2);
+    assertEquals(w, g.banRemainingNanos("10.0.0.9"), "forgiven by the quiet spell: back to 10 s");
+  }
+
+  @Test
+  @DisplayName("handshakes already under way when the ban starts still strike, without extending the ban")
+  void strikesDuringABanDoNotExtendIt() {
+    AtomicLong now = new AtomicLong(0);
+    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 2).build(),
+        refusals, now::get);
+    InboundGate.Pending late = g.admit(from("10.0.0.9"), null);
+    fail(g, from("10.0.0.9"), 2);
+    long ban = g.banRemainingNanos("10.0.0.9");
+    now.addAndGet(InboundGate.STRIKE_WINDOW_NANOS / 2);
+    g.failed(late);
+    g.strike(late);
+    assertEquals(3, g.strikes("10.0.0.9"));
+    assertEquals(ban - InboundGate.STRIKE_WINDOW_NANOS / 2, g.banRemainingNanos("10.0.0.9"));
+  }
+
   @Test
   @DisplayName("failed-handshake windows are remembered for a bounded number of addresses, the oldest forgotten first")
   void strikesAreBounded() {
