@@ -127,6 +127,9 @@ public final class NoiseCodec extends ChannelDuplexHandler {
       } catch (RuntimeException e) {
         plain.release();
         throw new NoiseFrameException("Noise frame could not be decrypted: " + e.getMessage(), e);
+      } catch (Error e) {
+        plain.release(); // e.g. OutOfMemoryError inside the cipher: the cumulation goes with the channel
+        throw e;
       }
       cumulation.skipBytes(LENGTH_PREFIX + length);
       if (!cumulation.isReadable()) {
