@@ -49,6 +49,8 @@ final class MemoryConnection implements NetConn {
     boolean goingAway;
     long pingDelayNanos;
     boolean stalled;
+    /** Ping answers on their way (delayed), either end's; cancelled when the link closes. */
+    final Map<java.util.concurrent.Future<?>, HeldPing> pongTimers = new HashMap<>();
     /** Ping answers held by a stall, either end's. */
     final List<HeldPing> held = new ArrayList<>();
   }
@@ -340,14 +342,39 @@ final class MemoryConnection implements NetConn {
       if (delay == 0) {
         pong(f, sent);
       } else {
-        try {
-          transport.scheduler().schedule(() -> pong(f, sent), delay, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-          pong(f, sent);
-        }
+        schedulePong(f, sent, delay);
       }
     }
     return f;
+  }
+
+  private void schedulePong(CompletableFuture<Duration> f, long sent, long delay) {
+    CompletableFuture<java.util.concurrent.Future<?>> self = new CompletableFuture<>();
+    java.util.concurrent.Future<?> timer;
+    try {
+      timer = transport.scheduler().schedule(() -> {
+        java.util.concurrent.Future<?> me = self.join(); // not under the lock: the scheduling thread sets it
+        synchronized (link) {
+          link.pongTimers.remove(me);
+        }
+        pong(f, sent);
+      }, delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      pong(f, sent);
+      return;
+    }
+    boolean cancel;
+    synchronized (link) {
+      cancel = link.closed;
+      if (!cancel) {
+        link.pongTimers.put(timer, new HeldPing(this, f, sent));
+      }
+    }
+    self.complete(timer);
+    if (cancel) {
+      timer.cancel(false);
+      pong(f, sent); // fails it: the link is closed
+    }
   }
 
   /** Completes a ping with the time since {@code sent}, or fails it if the connection closed meanwhile. */
@@ -416,7 +443,9 @@ final class MemoryConnection implements NetConn {
     }
     CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> close());
     try {
-      transport.scheduler().schedule(this::close, grace.toNanos(), TimeUnit.NANOSECONDS);
+      java.util.concurrent.ScheduledFuture<?> timer =
+          transport.scheduler().schedule(this::close, grace.toNanos(), TimeUnit.NANOSECONDS);
+      closeFuture.whenComplete((r, e) -> timer.cancel(false));
     } catch (RejectedExecutionException e) {
       close();
     }
@@ -458,6 +487,13 @@ final class MemoryConnection implements NetConn {
             new ConnectionClosedException("connection " + p.end().id + " closed before the pong")));
       }
       link.held.clear();
+      for (Map.Entry<java.util.concurrent.Future<?>, HeldPing> t : link.pongTimers.entrySet()) {
+        t.getKey().cancel(false);
+        HeldPing p = t.getValue();
+        fx.add(p.end().events, () -> p.future().completeExceptionally(
+            new ConnectionClosedException("connection " + p.end().id + " closed before the pong")));
+      }
+      link.pongTimers.clear();
       fx.add(events, () -> closeFuture.complete(here));
       fx.add(remote.events, () -> remote.closeFuture.complete(there));
     }
