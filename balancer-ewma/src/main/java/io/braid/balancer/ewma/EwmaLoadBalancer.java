@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * a lower one pulls it down with time constant {@link #DEFAULT_DECAY} ({@code value = sample + (value -
  * sample) * exp(-elapsed / decay)}), so one fast answer does not rehabilitate a connection that was slow
  * a moment ago. Updates closer together than 1/64 of the decay are skipped (the value would barely move),
- * which keeps {@code Math.exp} off the hot path.
+ * and a value within 1/64 of the sample settles on it, which keeps {@code Math.exp} and the clock read off
+ * the hot path (in the steady state a pick reads no clock at all).
  *
  * <p>An unknown RTT (no ping answered yet, or a transport without pings, or the two-argument
  * {@link #select(PeerId, List)}) is <em>neutral</em>: when either of the two has none, the pair is
@@ -105,9 +106,8 @@ public final class EwmaLoadBalancer implements LoadBalancer {
     } // else none is usable: the last resort, pick among all
     NetConn x = candidates.get(a);
     NetConn y = candidates.get(b);
-    long now = nanoTime.getAsLong();
-    long rx = rtt(x, health, now);
-    long ry = rtt(y, health, now);
+    long rx = rtt(x, health);
+    long ry = rtt(y, health);
     long lx = health.inFlight(x) + 1L;
     long ly = health.inFlight(y) + 1L;
     if (rx == ConnectionHealth.UNKNOWN_RTT || ry == ConnectionHealth.UNKNOWN_RTT) {
@@ -137,7 +137,7 @@ public final class EwmaLoadBalancer implements LoadBalancer {
   }
 
   /** The connection's peak-EWMA RTT after taking in its latest sample; UNKNOWN_RTT if it has none. */
-  private long rtt(NetConn c, ConnectionHealth health, long now) {
+  private long rtt(NetConn c, ConnectionHealth health) {
     long sample = health.lastRttNanos(c);
     if (sample == ConnectionHealth.UNKNOWN_RTT) {
       return ConnectionHealth.UNKNOWN_RTT;
@@ -147,11 +147,13 @@ public final class EwmaLoadBalancer implements LoadBalancer {
       cost = track(c);
     }
     long current = cost.rtt;
-    if (current == ConnectionHealth.UNKNOWN_RTT || sample >= current) {
-      if (sample != current) {
-        cost.rtt = sample; // peak: a slower sample counts at once
-        cost.stamp = now;
-      }
+    if (current == sample) {
+      return sample; // the steady state: no clock read, no write
+    }
+    long now = nanoTime.getAsLong();
+    if (current == ConnectionHealth.UNKNOWN_RTT || sample > current) {
+      cost.rtt = sample; // peak: a slower sample counts at once
+      cost.stamp = now;
       return sample;
     }
     long elapsed = now - cost.stamp;
@@ -159,6 +161,9 @@ public final class EwmaLoadBalancer implements LoadBalancer {
       return current;
     }
     long next = sample + (long) ((current - sample) * Math.exp(-(double) elapsed / decayNanos));
+    if (next - sample <= sample >> 6) {
+      next = sample; // within 1/64: settle, so the steady state needs no clock
+    }
     cost.rtt = next;
     cost.stamp = now;
     return next;
