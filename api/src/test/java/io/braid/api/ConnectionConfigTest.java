@@ -123,7 +123,7 @@ class ConnectionConfigTest {
 
   @Test
   void connectionStatsRejectValuesBelowUnknownAndSayUnknownAsEmpty() {
-    PeerId peer = PeerId.fromBase58("QmcgpsyWgH8Y8ajJz1Cu72KnS5uo2Aa2LpzU7kinSupNKC");
+    PeerId peer = PeerId.fromString("QmcgpsyWgH8Y8ajJz1Cu72KnS5uo2Aa2LpzU7kinSupNKC");
     Multiaddr addr = Multiaddr.fromString("/ip4/127.0.0.1/tcp/1");
     ConnectionStats s = new ConnectionStats("c1", peer, Direction.OUTBOUND, addr, -1, -1, 0, true, false, 0, -1,
         -1, 5, -1);

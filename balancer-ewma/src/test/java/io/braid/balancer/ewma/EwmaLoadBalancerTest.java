@@ -134,9 +134,9 @@ class EwmaLoadBalancerTest extends LoadBalancerContract {
   }
 
   /** Equal connections (same RTT, streams held open): the spread of stream counts stays small. */
-  @Property(tries = 200)
+  @Property(tries = 1000)
   void equalConnectionsShareStreamsWithinABound(
-      @ForAll @IntRange(min = 2, max = 32) int n, @ForAll @IntRange(min = 1, max = 50) int perConnection) {
+      @ForAll @IntRange(min = 2, max = 32) int n, @ForAll @IntRange(min = 10, max = 50) int perConnection) {
     List<NetConn> list = new ArrayList<>();
     Table health = new Table();
     for (int i = 0; i < n; i++) {
@@ -156,8 +156,10 @@ class EwmaLoadBalancerTest extends LoadBalancerContract {
       min = Math.min(min, c.streamCount());
       max = Math.max(max, c.streamCount());
     }
-    // Two choices keep the gap at O(log log n) in theory; 6 is a generous bound for n <= 32.
-    assertTrue(max - min <= 6, "spread " + min + ".." + max + " over " + n + " connections");
+    // Two choices keep the most loaded within O(log log n) of the mean (Azar et al.); 4 is generous for
+    // n <= 32. The least loaded lags by more (O(log n)), yet never by half the mean.
+    assertTrue(max <= perConnection + 4, "max " + max + " over a mean of " + perConnection + " (min " + min + ")");
+    assertTrue(min >= perConnection / 2, "min " + min + " under half the mean " + perConnection);
   }
 
   @Test
