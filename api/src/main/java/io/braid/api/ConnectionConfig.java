@@ -43,6 +43,14 @@ public final class ConnectionConfig {
    */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
+  // health (issue 14)
+  /** Default for {@link #keepAliveInterval()}. */
+  public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(15);
+  /** Default for {@link #keepAliveTimeout()}. */
+  public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(10);
+  /** Default for {@link #unhealthyGrace()}. */
+  public static final Duration DEFAULT_UNHEALTHY_GRACE = Duration.ofSeconds(10);
+
   private static final ConnectionConfig DEFAULTS = builder().build();
 
   private final int maxConnectionsPerPeer;
@@ -51,6 +59,10 @@ public final class ConnectionConfig {
   private final int maxConnections;
   private final int maxPendingHandshakes;
   private final Duration handshakeTimeout;
+  // health (issue 14)
+  private final Duration keepAliveInterval;
+  private final Duration keepAliveTimeout;
+  private final Duration unhealthyGrace;
 
   private ConnectionConfig(Builder b) {
     this.maxConnectionsPerPeer = b.maxConnectionsPerPeer;
@@ -59,6 +71,10 @@ public final class ConnectionConfig {
     this.maxConnections = b.maxConnections;
     this.maxPendingHandshakes = b.maxPendingHandshakes;
     this.handshakeTimeout = b.handshakeTimeout;
+    // health (issue 14)
+    this.keepAliveInterval = b.keepAliveInterval;
+    this.keepAliveTimeout = b.keepAliveTimeout;
+    this.unhealthyGrace = b.unhealthyGrace;
   }
 
   /** The defaults: 3 connections per peer, 30 s, {@code round_robin}. */
@@ -79,7 +95,11 @@ public final class ConnectionConfig {
         .loadBalancingStrategy(loadBalancingStrategy)
         .maxConnections(maxConnections)
         .maxPendingHandshakes(maxPendingHandshakes)
-        .handshakeTimeout(handshakeTimeout);
+        .handshakeTimeout(handshakeTimeout)
+        // health (issue 14)
+        .keepAliveInterval(keepAliveInterval)
+        .keepAliveTimeout(keepAliveTimeout)
+        .unhealthyGrace(unhealthyGrace);
   }
 
   /**
@@ -134,6 +154,32 @@ public final class ConnectionConfig {
     return handshakeTimeout;
   }
 
+  // health (issue 14)
+
+  /**
+   * How often the swarm pings each connection ({@link NetConn#ping()}) to measure its RTT and see that it
+   * lives; the first ping goes out when the connection is admitted. At least 1 ms; default 15 s.
+   */
+  public Duration keepAliveInterval() {
+    return keepAliveInterval;
+  }
+
+  /**
+   * How long a ping may go unanswered before the connection is marked unhealthy and leaves stream
+   * placement. At least 1 ms; default 10 s.
+   */
+  public Duration keepAliveTimeout() {
+    return keepAliveTimeout;
+  }
+
+  /**
+   * How long an unhealthy connection may stay so before the swarm closes it (an answer in time makes it
+   * healthy again). At least 0 (close at once); default 10 s.
+   */
+  public Duration unhealthyGrace() {
+    return unhealthyGrace;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ConnectionConfig c
@@ -142,13 +188,19 @@ public final class ConnectionConfig {
         && c.handshakeTimeout.equals(handshakeTimeout)
         && c.maxConnectionsPerPeer == maxConnectionsPerPeer
         && c.connectionTimeout.equals(connectionTimeout)
-        && c.loadBalancingStrategy.equals(loadBalancingStrategy);
+        && c.loadBalancingStrategy.equals(loadBalancingStrategy)
+        // health (issue 14)
+        && c.keepAliveInterval.equals(keepAliveInterval)
+        && c.keepAliveTimeout.equals(keepAliveTimeout)
+        && c.unhealthyGrace.equals(unhealthyGrace);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(maxConnectionsPerPeer, connectionTimeout, loadBalancingStrategy, maxConnections,
-        maxPendingHandshakes, handshakeTimeout);
+        maxPendingHandshakes, handshakeTimeout,
+        // health (issue 14)
+        keepAliveInterval, keepAliveTimeout, unhealthyGrace);
   }
 
   @Override
@@ -158,7 +210,11 @@ public final class ConnectionConfig {
         + ", loadBalancingStrategy=" + loadBalancingStrategy
         + ", maxConnections=" + maxConnections
         + ", maxPendingHandshakes=" + maxPendingHandshakes
-        + ", handshakeTimeout=" + handshakeTimeout + '}';
+        + ", handshakeTimeout=" + handshakeTimeout
+        // health (issue 14)
+        + ", keepAliveInterval=" + keepAliveInterval
+        + ", keepAliveTimeout=" + keepAliveTimeout
+        + ", unhealthyGrace=" + unhealthyGrace + '}';
   }
 
   /** Builds a {@link ConnectionConfig}; each setter rejects a bad value at once. Not thread-safe. */
@@ -169,8 +225,40 @@ public final class ConnectionConfig {
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    // health (issue 14)
+    private Duration keepAliveInterval = DEFAULT_KEEP_ALIVE_INTERVAL;
+    private Duration keepAliveTimeout = DEFAULT_KEEP_ALIVE_TIMEOUT;
+    private Duration unhealthyGrace = DEFAULT_UNHEALTHY_GRACE;
 
     private Builder() {}
+
+    // health (issue 14)
+
+    /** @throws IllegalArgumentException if under 1 ms; {@link NullPointerException} if null */
+    public Builder keepAliveInterval(Duration interval) {
+      this.keepAliveInterval = atLeast("keepAliveInterval", interval, Duration.ofMillis(1), "1 ms");
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if under 1 ms; {@link NullPointerException} if null */
+    public Builder keepAliveTimeout(Duration timeout) {
+      this.keepAliveTimeout = atLeast("keepAliveTimeout", timeout, Duration.ofMillis(1), "1 ms");
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if negative; {@link NullPointerException} if null */
+    public Builder unhealthyGrace(Duration grace) {
+      this.unhealthyGrace = atLeast("unhealthyGrace", grace, Duration.ZERO, "0");
+      return this;
+    }
+
+    private static Duration atLeast(String field, Duration value, Duration min, String minText) {
+      Objects.requireNonNull(value, field + " must not be null");
+      if (value.compareTo(min) < 0) {
+        throw new IllegalArgumentException(field + " must be >= " + minText + ", was " + value);
+      }
+      return value;
+    }
 
     /** @throws IllegalArgumentException if not positive; {@link NullPointerException} if null */
     public Builder handshakeTimeout(Duration timeout) {

@@ -18,6 +18,12 @@ import java.util.List;
  *   <li>It must not close connections or open streams; it only chooses.</li>
  * </ul>
  * The testkit's {@code LoadBalancerContract} checks these; a plug-in's tests should extend it.
+ *
+ * <h2>Health (issue 14)</h2>
+ * The swarm calls the three-argument {@link #select(PeerId, List, ConnectionHealth)}; its default hands
+ * over to the two-argument form, so a balancer written before health existed keeps working unchanged.
+ * The swarm's candidates already exclude unhealthy and draining connections, except that when every open
+ * connection is unhealthy the unhealthy ones are offered as a last resort (draining ones never are).
  */
 @FunctionalInterface
 public interface LoadBalancer {
@@ -30,4 +36,15 @@ public interface LoadBalancer {
    * @return one element of {@code candidates}
    */
   NetConn select(PeerId peer, List<NetConn> candidates);
+
+  /**
+   * Chooses one of {@code candidates} for a new stream to {@code peer}, knowing each connection's health.
+   * Same contract as {@link #select(PeerId, List)}; {@code health}'s lookups are allocation-free. A
+   * latency-aware balancer overrides this; the default ignores {@code health}.
+   *
+   * @param health RTT, streams in flight and health of each candidate; never null
+   */
+  default NetConn select(PeerId peer, List<NetConn> candidates, ConnectionHealth health) {
+    return select(peer, candidates);
+  }
 }

@@ -1,5 +1,7 @@
 package io.braid.api;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,5 +119,59 @@ public interface Network extends AutoCloseable {
    */
   default ResourceUsage resourceUsage() {
     return ResourceUsage.EMPTY;
+  }
+
+  // ---- health and drain (issue 14)
+
+  /**
+   * A snapshot of the health and traffic of each open connection to {@code peer}, oldest first;
+   * immutable, empty if none. The default reports what each connection knows itself
+   * ({@link ConnectionStats#of}), without RTT.
+   */
+  default List<ConnectionStats> stats(PeerId peer) {
+    List<ConnectionStats> out = new ArrayList<>();
+    for (NetConn c : getConnections(peer)) {
+      out.add(ConnectionStats.of(c));
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@link #stats(PeerId)} of every open connection, grouped by peer; immutable. */
+  default List<ConnectionStats> stats() {
+    List<ConnectionStats> out = new ArrayList<>();
+    for (NetConn c : getConnections()) {
+      out.add(ConnectionStats.of(c));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Drains {@code connection} (see {@link NetConn#drain}): it leaves stream placement at once, the remote
+   * is told to open no more streams, streams in flight finish within {@code grace}, then it closes.
+   *
+   * @return completes with the close reason once it has closed
+   * @throws IllegalArgumentException if {@code grace} is negative, or (for a network that checks) the
+   *     connection is not one of this network's
+   */
+  default CompletableFuture<CloseReason> drain(NetConn connection, Duration grace) {
+    return connection.drain(grace);
+  }
+
+  /**
+   * Drains every connection with {@code grace}, then {@link #close()}s. Starts and returns; the future
+   * completes with {@link #closeFuture()}.
+   *
+   * @throws IllegalArgumentException if {@code grace} is negative
+   */
+  default CompletableFuture<Void> close(Duration grace) {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must be >= 0, was " + grace);
+    }
+    List<CompletableFuture<?>> drained = new ArrayList<>();
+    for (NetConn c : getConnections()) {
+      drained.add(drain(c, grace).handle((r, e) -> null));
+    }
+    CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> close());
+    return closeFuture();
   }
 }

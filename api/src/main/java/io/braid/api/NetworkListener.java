@@ -1,5 +1,7 @@
 package io.braid.api;
 
+import java.time.Duration;
+
 /**
  * Receives a {@link Network}'s connection events. Every method has an empty default, so a listener
  * overrides only what it needs.
@@ -21,4 +23,14 @@ public interface NetworkListener {
 
   /** The last connection to {@code peer} closed (fires after that connection's {@code connectionClosed}). */
   default void peerDisconnected(PeerId peer) {}
+
+  /**
+   * A ping of {@code connection} has gone unanswered for {@code silentFor} (at least
+   * {@link ConnectionConfig#keepAliveTimeout()}): it left stream placement, and it will be closed after
+   * {@link ConnectionConfig#unhealthyGrace()} unless an answer arrives first.
+   */
+  default void connectionUnhealthy(NetConn connection, Duration silentFor) {}
+
+  /** An unhealthy {@code connection} answered a ping again and is back in stream placement. */
+  default void connectionHealthy(NetConn connection) {}
 }

@@ -96,4 +96,43 @@ class ConnectionConfigTest {
     assertEquals(10, c.toBuilder().build().maxConnections());
     assertEquals(2, c.toBuilder().build().maxPendingHandshakes());
   }
+
+  // health (issue 14)
+
+  @Test
+  void healthTimersDefaultTo15And10And10SecondsAndRejectValuesUnderTheirBound() {
+    ConnectionConfig d = ConnectionConfig.defaults();
+    assertEquals(Duration.ofSeconds(15), d.keepAliveInterval());
+    assertEquals(Duration.ofSeconds(10), d.keepAliveTimeout());
+    assertEquals(Duration.ofSeconds(10), d.unhealthyGrace());
+    assertEquals("keepAliveInterval must be >= 1 ms, was PT0S", assertThrows(IllegalArgumentException.class,
+        () -> ConnectionConfig.builder().keepAliveInterval(Duration.ZERO)).getMessage());
+    assertEquals("keepAliveTimeout must be >= 1 ms, was PT0.0005S", assertThrows(IllegalArgumentException.class,
+        () -> ConnectionConfig.builder().keepAliveTimeout(Duration.ofNanos(500_000))).getMessage());
+    assertEquals("unhealthyGrace must be >= 0, was PT-1S", assertThrows(IllegalArgumentException.class,
+        () -> ConnectionConfig.builder().unhealthyGrace(Duration.ofSeconds(-1))).getMessage());
+    assertThrows(NullPointerException.class, () -> ConnectionConfig.builder().keepAliveInterval(null));
+    ConnectionConfig c = ConnectionConfig.builder().keepAliveInterval(Duration.ofSeconds(2))
+        .keepAliveTimeout(Duration.ofSeconds(1)).unhealthyGrace(Duration.ZERO).build();
+    assertEquals(c, c.toBuilder().build());
+    assertEquals(c.hashCode(), c.toBuilder().build().hashCode());
+    assertNotEquals(c, ConnectionConfig.defaults());
+    assertTrue(c.toString().contains("keepAliveInterval=PT2S, keepAliveTimeout=PT1S, unhealthyGrace=PT0S"),
+        c.toString());
+  }
+
+  @Test
+  void connectionStatsRejectValuesBelowUnknownAndSayUnknownAsEmpty() {
+    PeerId peer = PeerId.fromString("QmcgpsyWgH8Y8ajJz1Cu72KnS5uo2Aa2LpzU7kinSupNKC");
+    Multiaddr addr = Multiaddr.fromString("/ip4/127.0.0.1/tcp/1");
+    ConnectionStats s = new ConnectionStats("c1", peer, Direction.OUTBOUND, addr, -1, -1, 0, true, false, 0, -1,
+        -1, 5, -1);
+    assertTrue(s.smoothedRtt().isEmpty() && s.idle().isEmpty() && s.usable());
+    assertEquals("bytesSent must be >= -1 (unknown), was -2", assertThrows(IllegalArgumentException.class,
+        () -> new ConnectionStats("c1", peer, Direction.OUTBOUND, addr, -1, -1, 0, true, false, 0, -2, -1, 5, -1))
+        .getMessage());
+    assertEquals("ageNanos must be >= 0, was -1", assertThrows(IllegalArgumentException.class,
+        () -> new ConnectionStats("c1", peer, Direction.OUTBOUND, addr, -1, -1, 0, true, false, 0, -1, -1, -1, -1))
+        .getMessage());
+  }
 }

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * sees.
  *
  * <p>Modules map to packages as STYLE.md says: {@code io.braid.api}, {@code io.braid.identity}, {@code io.braid.core},
- * {@code io.braid.balancer.spi}, {@code io.braid.balancer.roundrobin}, {@code io.braid.balancer.leastloaded},
+ * {@code io.braid.balancer.spi}, {@code io.braid.balancer.roundrobin}, {@code io.braid.balancer.leastloaded}, {@code io.braid.balancer.ewma},
  * {@code io.braid.transport.tcp}, {@code io.braid.testkit}, {@code io.braid.benchmarks}, {@code io.braid.protocols},
  * {@code io.braid.cli}.
  * {@link #EVERY_CLASS_BELONGS_TO_A_KNOWN_MODULE} keeps that map honest: a Braid class outside these
@@ -68,6 +68,7 @@ public final class BraidArchitecture {
   static final String BALANCER_SPI = "io.braid.balancer.spi..";
   static final String ROUND_ROBIN = "io.braid.balancer.roundrobin..";
   static final String LEAST_LOADED = "io.braid.balancer.leastloaded..";
+  static final String EWMA = "io.braid.balancer.ewma..";
   static final String CORE = "io.braid.core..";
   /** The package of the swarm facade ({@code io.braid.core.Swarm}) alone, not its sub-packages. */
   static final String CORE_FACADE = "io.braid.core";
@@ -99,6 +100,7 @@ public final class BraidArchitecture {
           "io.braid.balancer.spi",
           "io.braid.balancer.roundrobin",
           "io.braid.balancer.leastloaded",
+          "io.braid.balancer.ewma",
           "io.braid.core",
           "io.braid.transport.tcp",
           "io.braid.testkit",
@@ -169,6 +171,9 @@ public final class BraidArchitecture {
   /** A concrete balancer depends on the api, the balancer SPI, the JDK and SLF4J. */
   public static final ArchRule LEAST_LOADED_BALANCER_DEPENDS_ON_API_AND_SPI_ONLY = balancerRule(LEAST_LOADED);
 
+  /** A concrete balancer depends on the api, the balancer SPI, the JDK and SLF4J. */
+  public static final ArchRule EWMA_BALANCER_DEPENDS_ON_API_AND_SPI_ONLY = balancerRule(EWMA);
+
   private static ArchRule balancerRule(String balancer) {
     return classes()
         .that()
@@ -203,7 +208,7 @@ public final class BraidArchitecture {
           .resideInAPackage(CORE)
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage(TRANSPORT, ROUND_ROBIN, LEAST_LOADED, NETTY, TESTKIT)
+          .resideInAnyPackage(TRANSPORT, ROUND_ROBIN, LEAST_LOADED, EWMA, NETTY, TESTKIT)
           .because(
               "core reaches transports and balancers only through ServiceLoader or instances handed to its"
                   + " builder, and never sees Netty or the testkit")

@@ -102,6 +102,11 @@ class ProductionArchitectureTest {
   }
 
   @Test
+  void theEwmaBalancerDependsOnTheApiAndTheSpiOnly() {
+    BraidArchitecture.EWMA_BALANCER_DEPENDS_ON_API_AND_SPI_ONLY.check(production);
+  }
+
+  @Test
   void coreDependsOnTheApiTheSpiTheJdkAndSlf4jOnly() {
     BraidArchitecture.CORE_DEPENDS_ON_API_SPI_JDK_AND_SLF4J_ONLY.check(production);
   }

@@ -1,5 +1,6 @@
 package io.braid.benchmarks;
 
+import io.braid.api.ConnectionHealth;
 import io.braid.api.LoadBalancer;
 import io.braid.api.NetConn;
 import io.braid.api.PeerId;
@@ -7,6 +8,7 @@ import io.braid.balancer.spi.LoadBalancerRegistry;
 import io.braid.testkit.FakeNetConn;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,6 +31,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * the whole list (its worst case) instead of stopping at an idle connection. The counts do not change
  * between picks (a real swarm's would, after each open).
  *
+ * <p>The swarm calls the health-aware {@code select(peer, candidates, health)} (issue 14), and so does this
+ * benchmark: {@code health} is a concurrent map from connection to its readings, the same lookup the
+ * swarm's health monitor makes (RTTs {@code 1 + (5i mod 9)} ms, all healthy). round_robin and
+ * least_loaded ignore it (the default method hands over to the two-argument form); ewma reads the RTT
+ * and in-flight streams of the two connections it draws.
+ *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar BalancerSelect -prof gc}; the target is
  * at most 20 ns/op and about 0 B/op ({@code gc.alloc.rate.norm}) at 8 candidates.
  */
@@ -40,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class BalancerSelectBenchmark {
 
-  @Param({"round_robin", "least_loaded"})
+  @Param({"round_robin", "least_loaded", "ewma"})
   public String balancer;
 
   @Param({"1", "3", "8", "64"})
@@ -49,6 +57,35 @@ public class BalancerSelectBenchmark {
   private LoadBalancer loadBalancer;
   private List<NetConn> connections;
   private PeerId peer;
+  private ConnectionHealth health;
+
+  /** Readings like the swarm's health monitor keeps: one map lookup, then volatile reads. */
+  static final class Readings implements ConnectionHealth {
+    static final class Row {
+      volatile long rtt;
+      volatile boolean unhealthy;
+    }
+
+    final ConcurrentHashMap<NetConn, Row> rows = new ConcurrentHashMap<>();
+
+    @Override
+    public long smoothedRttNanos(NetConn conn) {
+      Row r = rows.get(conn);
+      return r == null ? UNKNOWN_RTT : r.rtt;
+    }
+
+    @Override
+    public long lastRttNanos(NetConn conn) {
+      Row r = rows.get(conn);
+      return r == null ? UNKNOWN_RTT : r.rtt;
+    }
+
+    @Override
+    public boolean healthy(NetConn conn) {
+      Row r = rows.get(conn);
+      return r == null || !r.unhealthy;
+    }
+  }
 
   @Setup
   public void setUp() {
@@ -60,10 +97,17 @@ public class BalancerSelectBenchmark {
     }
     // immutable, as the swarm hands it over
     connections = List.copyOf(list);
+    Readings readings = new Readings();
+    for (int i = 0; i < candidates; i++) {
+      Readings.Row row = new Readings.Row();
+      row.rtt = (1 + (5L * i) % 9) * 1_000_000L;
+      readings.rows.put(connections.get(i), row);
+    }
+    health = readings;
   }
 
   @Benchmark
   public NetConn select() {
-    return loadBalancer.select(peer, connections);
+    return loadBalancer.select(peer, connections, health);
   }
 }

@@ -40,8 +40,9 @@ import picocli.CommandLine.Option;
  * Serves ping, identify (built into the TCP transport), {@code /echo/1.0.0} and {@code /perf/1.0.0} until
  * interrupted. Prints {@code LISTEN <multiaddr>/p2p/<peer id>} once ready (one line per local interface
  * address when bound to a wildcard address), then one line per connection opened or closed with the count
- * of connections to that peer; when stopped (interrupt, SIGINT, SIGTERM) it closes the swarm and prints
- * what it served.
+ * of connections to that peer; when stopped (interrupt, SIGINT, SIGTERM) it drains every connection
+ * ({@code --drain-grace}: the remotes are told with Yamux GO_AWAY, streams in flight finish), closes the
+ * swarm and prints what it served.
  */
 @Command(name = "listen", mixinStandardHelpOptions = true,
     description = "Serve ping, identify, echo and perf on TCP until interrupted.")
@@ -79,6 +80,11 @@ final class ListenCommand extends BaseCommand {
       description = "Largest perf download one stream may ask for (default: ${DEFAULT-VALUE}).")
   long perfMaxDownload;
 
+  @Option(names = "--drain-grace", paramLabel = "SECONDS", defaultValue = "5",
+      description = "On Ctrl-C, let streams in flight finish for up to this many seconds before closing"
+          + " (0 closes at once; default: ${DEFAULT-VALUE}).")
+  int drainGraceSeconds;
+
   /** Counted down to stop serving; interrupting the thread that runs the command does the same. */
   final CountDownLatch stop = new CountDownLatch(1);
 
@@ -87,6 +93,10 @@ final class ListenCommand extends BaseCommand {
     if (port < 0 || port > 65535) {
       throw CliException.usage("--port must be between 0 and 65535, was " + port);
     }
+    if (drainGraceSeconds < 0) {
+      throw CliException.usage("--drain-grace must be >= 0, was " + drainGraceSeconds);
+    }
+    Duration drainGrace = Duration.ofSeconds(drainGraceSeconds);
     Identity identity = loadIdentity();
     ConnectionConfig config;
     try {
@@ -106,7 +116,7 @@ final class ListenCommand extends BaseCommand {
     PrintWriter out = out();
     Swarm swarm = Swarm.builder(identity).connectionConfig(config).resourceLimits(resourceLimits)
         .transport(security.transport()).build();
-    Stats stats = new Stats(System.nanoTime());
+    Stats stats = new Stats(System.nanoTime(), drainGrace);
     Thread hook = new Thread(() -> {
       // SIGINT or SIGTERM: the JVM runs this while call() still waits. Ending like a normal stop (exit 0)
       // with the summary, as the user asked for the listener to stop.
@@ -176,9 +186,11 @@ final class ListenCommand extends BaseCommand {
     final AtomicLong echo = new AtomicLong();
     final AtomicLong perf = new AtomicLong();
     final AtomicBoolean done = new AtomicBoolean();
+    final Duration drainGrace;
 
-    Stats(long startNanos) {
+    Stats(long startNanos, Duration drainGrace) {
       this.startNanos = startNanos;
+      this.drainGrace = drainGrace;
     }
   }
 
@@ -189,14 +201,24 @@ final class ListenCommand extends BaseCommand {
     };
   }
 
-  /** Closes the swarm (waiting at most {@link #CLOSE_WAIT}) and prints the summary; once, whoever calls first. */
+  /**
+   * Drains every connection (at most the drain grace), closes the swarm (waiting at most {@link #CLOSE_WAIT}
+   * more) and prints the summary; once, whoever calls first.
+   */
   private static void shutdown(Swarm swarm, Stats stats, PrintWriter out) {
     if (!stats.done.compareAndSet(false, true)) {
       return;
     }
-    swarm.close();
+    List<NetConn> open = swarm.getConnections();
+    int inFlight = open.stream().mapToInt(NetConn::streamCount).sum();
+    long drainStart = System.nanoTime();
+    if (!open.isEmpty() && !stats.drainGrace.isZero()) {
+      log(out, "DRAIN " + open.size() + " connections, " + inFlight + " streams in flight (grace "
+          + stats.drainGrace.toSeconds() + " s)");
+    }
+    swarm.close(stats.drainGrace);
     try {
-      swarm.closeFuture().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      swarm.closeFuture().get(stats.drainGrace.plus(CLOSE_WAIT).toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
@@ -213,7 +235,9 @@ final class ListenCommand extends BaseCommand {
         + String.format(Locale.ROOT, "%d connections from %d peers, %d streams served (echo %d, perf %d), up %.1f s",
         stats.connections.get(), stats.peers.size(), stats.echo.get() + stats.perf.get(), stats.echo.get(),
         stats.perf.get(), seconds) + System.lineSeparator()
-        + refused + " refused by limits" + (refused == 0 ? "" : byLimit + ")"));
+        + refused + " refused by limits" + (refused == 0 ? "" : byLimit + ")") + System.lineSeparator()
+        + String.format(Locale.ROOT, "drained %d connections with %d streams in flight in %.2f s",
+        open.size(), inFlight, (System.nanoTime() - drainStart) / 1e9));
   }
 
   /** {@code --limit NAME=VALUE} options as resource limits; a usage error names the bad one. */

@@ -75,6 +75,15 @@ class CliToolsTest {
       assertTrue(i >= 0, lines.toString());
       assertTrue(lines.get(i + 1).matches("1 connections from 1 peers, 3 streams served \\(echo 3, perf 0\\), up [\\d.]+ s"),
           lines.get(i + 1));
+      assertTrue(lines.get(i + 3).matches("drained \\d+ connections with \\d+ streams in flight in [\\d.]+ s"),
+          lines.toString());
+    }
+
+    @Test
+    void aNegativeDrainGraceIsAUsageError() {
+      CliRun run = CliRun.of("listen", "--drain-grace", "-1");
+      assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());
+      assertTrue(run.err().contains("--drain-grace must be >= 0, was -1"), run.err());
     }
   }
 

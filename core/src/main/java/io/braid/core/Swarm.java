@@ -3,6 +3,8 @@ package io.braid.core;
 import io.braid.api.CloseReason;
 import io.braid.api.ConnectionConfig;
 import io.braid.api.ConnectionGater;
+import io.braid.api.ConnectionHealth;
+import io.braid.api.ConnectionStats;
 import io.braid.api.DialException;
 import io.braid.api.HostIdentity;
 import io.braid.api.LimitExceededException;
@@ -29,11 +31,13 @@ import io.braid.core.internal.Admission;
 import io.braid.core.internal.BackoffPolicy;
 import io.braid.core.internal.ConnectionRegistry;
 import io.braid.core.internal.DialCoordinator;
+import io.braid.core.internal.Drainer;
 import io.braid.core.internal.EventDispatcher;
 import io.braid.core.internal.Failures;
 import io.braid.core.internal.GuardedGater;
 import io.braid.core.internal.GuardedMetrics;
 import io.braid.core.internal.HandshakeQueue;
+import io.braid.core.internal.HealthMonitor;
 import io.braid.core.internal.Lifecycle;
 import io.braid.core.internal.ScopedResourceManager;
 import io.braid.core.internal.SlotPool;
@@ -53,6 +57,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -136,6 +141,9 @@ public final class Swarm implements Network {
   private final DialCoordinator dials;
   private final StreamPlacer placer;
   private final Lifecycle lifecycle;
+  // health and drain (issue 14)
+  private final HealthMonitor health;
+  private final Drainer drainer;
 
   private Swarm(Builder b) {
     HostIdentity identity = b.identity;
@@ -169,7 +177,11 @@ public final class Swarm implements Network {
     BackoffPolicy backoff = new BackoffPolicy(retry, b.random != null ? b.random : new SplittableRandom());
     this.dials = new DialCoordinator(localPeer, config, backoff, scheduler, transports, gater, slots, admission,
         registry, addressBook, metrics, handshakes);
-    this.placer = new StreamPlacer(balancer, balancerName, registry::connections, dials::dial, metrics);
+    // health and drain (issue 14): the monitor watches every admitted connection (it listens first).
+    this.health = new HealthMonitor(config, scheduler, b.nanoTime, events);
+    events.addListener(health);
+    this.drainer = new Drainer(health, scheduler);
+    this.placer = new StreamPlacer(balancer, balancerName, registry::connections, dials::dial, metrics, health);
     this.lifecycle = new Lifecycle(localPeer, slots, transports, registry, dials, scheduler, b.scheduler == null);
   }
 
@@ -383,6 +395,7 @@ public final class Swarm implements Network {
    */
   @Override
   public void close() {
+    health.close();
     lifecycle.close();
   }
 
@@ -393,6 +406,64 @@ public final class Swarm implements Network {
   @Override
   public CompletableFuture<Void> closeFuture() {
     return lifecycle.closeFuture();
+  }
+
+  // ---- health and drain (issue 14)
+
+  /**
+   * {@inheritDoc} With the smoothed RTT and variation of the swarm's keep-alive pings (every
+   * {@link ConnectionConfig#keepAliveInterval()}), health, draining, and the transport's byte counters.
+   */
+  @Override
+  public List<ConnectionStats> stats(PeerId peer) {
+    return health.stats(registry.connections(Objects.requireNonNull(peer, "peer")));
+  }
+
+  @Override
+  public List<ConnectionStats> stats() {
+    return health.stats(registry.connections());
+  }
+
+  /**
+   * The health the balancer sees (RTT, in-flight streams, healthy, draining); its lookups allocate nothing.
+   * {@link ConnectionHealth#usable} says whether a new stream may be placed on a connection.
+   */
+  public ConnectionHealth connectionHealth() {
+    return health;
+  }
+
+  /**
+   * {@inheritDoc} A transport without drain support gets a coarser drain: the connection leaves placement
+   * and is closed at the end of {@code grace} (at once if it carries no stream).
+   *
+   * @throws IllegalArgumentException if {@code grace} is negative or {@code connection} is not one of this
+   *     swarm's connections
+   */
+  @Override
+  public CompletableFuture<CloseReason> drain(NetConn connection, Duration grace) {
+    Objects.requireNonNull(connection, "connection");
+    Drainer.checkGrace(grace);
+    if (!registry.connections(connection.remotePeer()).contains(connection)) {
+      if (!connection.isOpen()) {
+        return connection.closeFuture();
+      }
+      throw new IllegalArgumentException(connection + " is not a connection of " + this);
+    }
+    return drainer.drain(connection, grace);
+  }
+
+  /**
+   * {@inheritDoc} Connections admitted while the others drain are closed by the final {@link #close()}.
+   * After {@link #close()} it returns {@link #closeFuture()}.
+   */
+  @Override
+  public CompletableFuture<Void> close(Duration grace) {
+    Drainer.checkGrace(grace);
+    if (isClosed()) {
+      return closeFuture();
+    }
+    drainer.drainAll(registry.connections(), grace).whenComplete((v, e) -> close());
+    return closeFuture();
   }
 
   /** Whether {@link #close()} was called. */
@@ -440,6 +511,7 @@ public final class Swarm implements Network {
     private ConnectionGater gater = ConnectionGater.ALLOW_ALL;
     private NetworkMetrics metrics = NetworkMetrics.NOOP;
     private ResourceLimits resourceLimits = ResourceLimits.defaults();
+    private LongSupplier nanoTime = System::nanoTime;
 
     private Builder(HostIdentity identity) {
       this.identity = Objects.requireNonNull(identity, "identity");
@@ -523,6 +595,16 @@ public final class Swarm implements Network {
      */
     public Builder metrics(NetworkMetrics metrics) {
       this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
+     * The clock of the health monitor and {@link Swarm#stats} (ages, ping silences), on the
+     * {@link System#nanoTime()} scale; default {@code System::nanoTime}. Tests give a fake clock's along
+     * with its {@link #scheduler scheduler}.
+     */
+    public Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
       return this;
     }
 

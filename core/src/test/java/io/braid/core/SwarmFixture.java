@@ -99,10 +99,11 @@ final class SwarmFixture implements AutoCloseable {
         .connectionConfig(config(3))
         .retryConfig(noJitter(3))
         .scheduler(clock.scheduler())
+        .nanoTime(clock::nanoTime)
         .executor(Runnable::run)
         .transport(ctx -> {
           MemoryTransport t = MemoryTransport.builder(memory).context(ctx).executor(transportExecutor)
-              .scheduler(clock.scheduler()).build();
+              .scheduler(clock.scheduler()).nanoTime(clock::nanoTime).build();
           made.set(t);
           return t;
         });
@@ -155,6 +156,16 @@ final class SwarmFixture implements AutoCloseable {
       assertEquals(0, n.transport().pendingHandshakeCount(), "transport handshakes leaked");
     }
     assertEquals(0, clock.pendingTaskCount(), "timers leaked: " + clock.pendingTasks());
+  }
+
+  /**
+   * The clock's pending timers other than the health monitor's keep-alive tickers and ping timeouts
+   * (each open connection has one ticker while it lives, issue 14).
+   */
+  List<io.braid.testkit.FakeClock.ScheduledTask<?>> timersBesidesKeepAlive() {
+    return clock.pendingTasks().stream()
+        .filter(t -> !String.valueOf(t.command()).contains("HealthMonitor"))
+        .collect(java.util.stream.Collectors.toList());
   }
 
   static <T> T await(CompletableFuture<T> f, String what) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,6 +71,15 @@ public final class FakeNetConn implements NetConn {
   private final Set<EchoStream> streams = new LinkedHashSet<>();
   private volatile boolean open = true;
   private volatile Throwable newStreamFailure;
+  // health and drain: pings answer with pingRtt (null: unsupported), held while pingsHeld
+  private volatile Duration pingRtt;
+  private volatile boolean draining;
+  private volatile long bytesSent;
+  private volatile long bytesReceived;
+  private volatile long lastActivity = NetConn.UNKNOWN;
+  /** Pings not yet answered because of {@link #holdPings()}; guarded by {@link #lock}. */
+  private final List<CompletableFuture<Duration>> heldPings = new ArrayList<>();
+  private boolean pingsHeld;
 
   private FakeNetConn(Builder b) {
     this.id = b.id != null ? b.id : "fake-conn-" + IDS.incrementAndGet();
@@ -235,6 +245,9 @@ public final class FakeNetConn implements NetConn {
     if (failure != null) {
       return CompletableFuture.failedFuture(failure);
     }
+    if (draining) {
+      return CompletableFuture.failedFuture(new ConnectionClosedException("connection " + id + " is draining"));
+    }
     EchoStream stream;
     synchronized (lock) {
       if (!open) {
@@ -250,6 +263,98 @@ public final class FakeNetConn implements NetConn {
   @Override
   public CompletableFuture<CloseReason> closeFuture() {
     return closeFuture;
+  }
+
+  // ---- health and drain
+
+  /**
+   * Makes {@link #ping()} answer with {@code rtt} (at once, on the calling thread); {@code null} (the
+   * default) makes it fail with {@link UnsupportedOperationException}, like a transport without pings.
+   */
+  public void answerPingsWith(Duration rtt) {
+    this.pingRtt = rtt;
+  }
+
+  /** Holds every later ping's answer until {@link #releasePings()}: a stalled peer. */
+  public void holdPings() {
+    synchronized (lock) {
+      pingsHeld = true;
+    }
+  }
+
+  /** Answers the held pings with the configured RTT and stops holding; returns how many. */
+  public int releasePings() {
+    List<CompletableFuture<Duration>> release;
+    synchronized (lock) {
+      pingsHeld = false;
+      release = new ArrayList<>(heldPings);
+      heldPings.clear();
+    }
+    Duration rtt = pingRtt != null ? pingRtt : Duration.ZERO;
+    release.forEach(f -> f.complete(rtt));
+    return release.size();
+  }
+
+  @Override
+  public CompletableFuture<Duration> ping() {
+    Duration rtt = pingRtt;
+    if (rtt == null) {
+      return NetConn.super.ping();
+    }
+    synchronized (lock) {
+      if (!open) {
+        return CompletableFuture.failedFuture(new ConnectionClosedException("connection " + id + " is closed"));
+      }
+      if (pingsHeld) {
+        CompletableFuture<Duration> f = new CompletableFuture<>();
+        heldPings.add(f);
+        return f;
+      }
+    }
+    return CompletableFuture.completedFuture(rtt);
+  }
+
+  /** Sets what {@link #bytesSent()}, {@link #bytesReceived()} and {@link #lastActivityNanos()} report. */
+  public void setTraffic(long sent, long received, long lastActivityNanos) {
+    this.bytesSent = sent;
+    this.bytesReceived = received;
+    this.lastActivity = lastActivityNanos;
+  }
+
+  @Override
+  public long bytesSent() {
+    return bytesSent;
+  }
+
+  @Override
+  public long bytesReceived() {
+    return bytesReceived;
+  }
+
+  @Override
+  public long lastActivityNanos() {
+    return lastActivity;
+  }
+
+  /**
+   * Marks it draining (new streams fail with {@link ConnectionClosedException}); closes at once if
+   * {@link #streamCount()} is 0, else leaves the close to the test ({@link #close()}). Ignores the grace.
+   */
+  @Override
+  public CompletableFuture<CloseReason> drain(Duration grace) {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must be >= 0, was " + grace);
+    }
+    draining = true;
+    if (streamCount.get() == 0) {
+      close();
+    }
+    return closeFuture;
+  }
+
+  @Override
+  public boolean isDraining() {
+    return draining;
   }
 
   @Override

@@ -157,6 +157,53 @@ public abstract class LoadBalancerContract {
     }
   }
 
+  /**
+   * The health-aware form ({@code select(peer, candidates, health)}, issue 14) returns one of the
+   * candidates too, whatever the health says (a balancer that ignores health keeps passing).
+   */
+  @Property(tries = 200)
+  public void selectWithHealthReturnsOneOfTheCandidatesItself(
+      @ForAll @Size(min = 1, max = 64) List<@IntRange(min = 0, max = 1000) Integer> streamCounts,
+      @ForAll long seed) {
+    LoadBalancer balancer = newBalancer();
+    List<NetConn> candidates = new ArrayList<>();
+    for (int count : streamCounts) {
+      candidates.add(FakeNetConn.withStreamCount(count));
+    }
+    List<NetConn> list = List.copyOf(candidates);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    java.util.Map<NetConn, long[]> facts = new java.util.IdentityHashMap<>();
+    for (NetConn c : list) { // rtt (or unknown), healthy, draining
+      facts.put(c, new long[] {random.nextInt(4) == 0 ? -1 : random.nextLong(1, 1_000_000_000L),
+          random.nextInt(3) == 0 ? 0 : 1, random.nextInt(4) == 0 ? 1 : 0});
+    }
+    io.braid.api.ConnectionHealth health = new io.braid.api.ConnectionHealth() {
+      @Override
+      public long smoothedRttNanos(NetConn conn) {
+        return facts.get(conn)[0];
+      }
+
+      @Override
+      public long lastRttNanos(NetConn conn) {
+        return facts.get(conn)[0];
+      }
+
+      @Override
+      public boolean healthy(NetConn conn) {
+        return facts.get(conn)[1] == 1;
+      }
+
+      @Override
+      public boolean draining(NetConn conn) {
+        return facts.get(conn)[2] == 1;
+      }
+    };
+    for (int i = 0; i < 2 * list.size() + 1; i++) {
+      assertCandidate(balancer.select(PEER, list, health), list);
+      assertCandidate(balancer.select(PEER, list, io.braid.api.ConnectionHealth.NONE), list);
+    }
+  }
+
   /** A list of one connection always yields that connection, for any peer and stream count. */
   @Test
   public void singleCandidateIsAlwaysReturned() {

@@ -13,12 +13,16 @@ import io.braid.api.StreamHandler;
 import io.braid.testkit.internal.Effects;
 import io.braid.testkit.internal.Futures;
 import io.braid.testkit.internal.SerialExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +45,21 @@ final class MemoryConnection implements NetConn {
     MemoryConnection listenerEnd;
     boolean closed;
     long nextStreamId = 1;
+    /** Either end drained: no new streams on either end (the in-memory GO_AWAY). */
+    boolean goingAway;
+    long pingDelayNanos;
+    boolean stalled;
+    /** Ping answers on their way (delayed), either end's; cancelled when the link closes. */
+    final Map<java.util.concurrent.Future<?>, HeldPing> pongTimers = new HashMap<>();
+    /** Ping answers held by a stall, either end's. */
+    final List<HeldPing> held = new ArrayList<>();
   }
+
+  /** A ping whose answer waits: its end, its future, when it was sent. */
+  record HeldPing(MemoryConnection end, CompletableFuture<Duration> future, long sentAt) {}
+
+  /** Pings one end may have unanswered at once; one more fails with LimitExceededException. */
+  static final int MAX_OUTSTANDING_PINGS = 16;
 
   final MemoryTransport transport;
   final Link link;
@@ -56,6 +74,12 @@ final class MemoryConnection implements NetConn {
   private MemoryConnection remote;
   private volatile boolean open = true;
   private volatile int streamCount;
+  // Guarded by link; volatile for lock-free readers.
+  private volatile long bytesSent;
+  private volatile long bytesReceived;
+  private volatile long lastActivity;
+  private int outstandingPings;
+  private boolean drainStarted;
 
   private MemoryConnection(MemoryTransport transport, Link link, Direction direction, Multiaddr localAddress,
       Multiaddr remoteAddress) {
@@ -66,6 +90,7 @@ final class MemoryConnection implements NetConn {
     this.remoteAddress = remoteAddress;
     this.events = new SerialExecutor(transport.executor());
     this.id = "mem-" + link.number + (direction == Direction.OUTBOUND ? "-out" : "-in");
+    this.lastActivity = transport.nanoTime();
   }
 
   /** Both ends of a new connection: [dialer's, listener's]. */
@@ -145,6 +170,9 @@ final class MemoryConnection implements NetConn {
       int limit = Math.min(transport.maxStreamsPerConnection(), remote.transport.maxStreamsPerConnection());
       if (link.closed) {
         refusal = new ConnectionClosedException("connection " + id + " is closed");
+      } else if (link.goingAway) {
+        refusal = new ConnectionClosedException("connection " + id + (drainStarted ? " is draining"
+            : " is going away: the remote drains it") + "; no new streams");
       } else if (streams.size() >= limit) {
         refusal = new LimitExceededException("maxStreamsPerConnection", limit,
             "opening a stream on connection " + id);
@@ -249,6 +277,181 @@ final class MemoryConnection implements NetConn {
     }
   }
 
+  // ---- health and drain
+
+  /** Called with the link lock held when stream payload moved: {@code out} bytes sent, {@code in} received. */
+  void moved(long out, long in) {
+    bytesSent += out;
+    bytesReceived += in;
+    lastActivity = transport.nanoTime();
+  }
+
+  @Override
+  public long bytesSent() {
+    return bytesSent;
+  }
+
+  @Override
+  public long bytesReceived() {
+    return bytesReceived;
+  }
+
+  @Override
+  public long lastActivityNanos() {
+    return lastActivity;
+  }
+
+  @Override
+  public boolean isDraining() {
+    synchronized (link) {
+      return link.goingAway;
+    }
+  }
+
+  /**
+   * {@inheritDoc} The answer comes from the remote end after the link's injected delay
+   * ({@link MemoryTransport.Faults#delay}), on the transport's scheduler, or is held while the link is
+   * stalled; at most {@value #MAX_OUTSTANDING_PINGS} unanswered at once.
+   */
+  @Override
+  public CompletableFuture<Duration> ping() {
+    CompletableFuture<Duration> f = new CompletableFuture<>();
+    long sent = transport.nanoTime();
+    Throwable refusal = null;
+    long delay = 0;
+    boolean hold = false;
+    synchronized (link) {
+      if (link.closed) {
+        refusal = new ConnectionClosedException("connection " + id + " is closed");
+      } else if (outstandingPings >= MAX_OUTSTANDING_PINGS) {
+        refusal = new LimitExceededException("outstanding pings", MAX_OUTSTANDING_PINGS,
+            "pinging connection " + id);
+      } else {
+        outstandingPings++;
+        delay = link.pingDelayNanos;
+        hold = link.stalled;
+        if (hold) {
+          link.held.add(new HeldPing(this, f, sent));
+        }
+      }
+    }
+    if (refusal != null) {
+      Throwable cause = refusal;
+      events.execute(() -> f.completeExceptionally(cause));
+    } else if (!hold) {
+      if (delay == 0) {
+        pong(f, sent);
+      } else {
+        schedulePong(f, sent, delay);
+      }
+    }
+    return f;
+  }
+
+  private void schedulePong(CompletableFuture<Duration> f, long sent, long delay) {
+    CompletableFuture<java.util.concurrent.Future<?>> self = new CompletableFuture<>();
+    java.util.concurrent.Future<?> timer;
+    try {
+      timer = transport.scheduler().schedule(() -> {
+        java.util.concurrent.Future<?> me = self.join(); // not under the lock: the scheduling thread sets it
+        synchronized (link) {
+          link.pongTimers.remove(me);
+        }
+        pong(f, sent);
+      }, delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      pong(f, sent);
+      return;
+    }
+    boolean cancel;
+    synchronized (link) {
+      cancel = link.closed;
+      if (!cancel) {
+        link.pongTimers.put(timer, new HeldPing(this, f, sent));
+      }
+    }
+    self.complete(timer);
+    if (cancel) {
+      timer.cancel(false);
+      pong(f, sent); // fails it: the link is closed
+    }
+  }
+
+  /** Completes a ping with the time since {@code sent}, or fails it if the connection closed meanwhile. */
+  private void pong(CompletableFuture<Duration> f, long sent) {
+    boolean open;
+    synchronized (link) {
+      outstandingPings--;
+      open = !link.closed;
+    }
+    Duration rtt = Duration.ofNanos(Math.max(0, transport.nanoTime() - sent));
+    events.execute(() -> {
+      if (open) {
+        f.complete(rtt);
+      } else {
+        f.completeExceptionally(new ConnectionClosedException("connection " + id + " closed before the pong"));
+      }
+    });
+  }
+
+  void pingDelay(Duration delay) {
+    synchronized (link) {
+      link.pingDelayNanos = delay.toNanos();
+    }
+  }
+
+  void stall(boolean stalled) {
+    List<HeldPing> release;
+    synchronized (link) {
+      link.stalled = stalled;
+      if (stalled) {
+        return;
+      }
+      release = new ArrayList<>(link.held);
+      link.held.clear();
+    }
+    for (HeldPing p : release) {
+      p.end().pong(p.future(), p.sentAt());
+    }
+  }
+
+  /**
+   * {@inheritDoc} Both ends refuse new streams at once (the in-memory GO_AWAY: the remote learns it without
+   * delay); the connection closes when this end's streams have all finished, or at the end of
+   * {@code grace} on the transport's scheduler.
+   */
+  @Override
+  public CompletableFuture<CloseReason> drain(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must be >= 0, was " + grace);
+    }
+    List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+    synchronized (link) {
+      if (link.closed || drainStarted) {
+        return closeFuture();
+      }
+      drainStarted = true;
+      link.goingAway = true;
+      for (MemoryStream s : streams.values()) {
+        inFlight.add(s.closeFuture());
+      }
+    }
+    if (inFlight.isEmpty() || grace.isZero()) {
+      close();
+      return closeFuture();
+    }
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> close());
+    try {
+      java.util.concurrent.ScheduledFuture<?> timer =
+          transport.scheduler().schedule(this::close, grace.toNanos(), TimeUnit.NANOSECONDS);
+      closeFuture.whenComplete((r, e) -> timer.cancel(false));
+    } catch (RejectedExecutionException e) {
+      close();
+    }
+    return closeFuture();
+  }
+
   @Override
   public void close() {
     closeLink(CloseReason.LOCAL, CloseReason.REMOTE, null);
@@ -279,6 +482,18 @@ final class MemoryConnection implements NetConn {
         s.remote.fail(new ConnectionClosedException("connection " + remote.id + " closed by the remote peer"
             + (cause == null ? "" : " abruptly"), cause), fx);
       }
+      for (HeldPing p : link.held) {
+        fx.add(p.end().events, () -> p.future().completeExceptionally(
+            new ConnectionClosedException("connection " + p.end().id + " closed before the pong")));
+      }
+      link.held.clear();
+      for (Map.Entry<java.util.concurrent.Future<?>, HeldPing> t : link.pongTimers.entrySet()) {
+        t.getKey().cancel(false);
+        HeldPing p = t.getValue();
+        fx.add(p.end().events, () -> p.future().completeExceptionally(
+            new ConnectionClosedException("connection " + p.end().id + " closed before the pong")));
+      }
+      link.pongTimers.clear();
       fx.add(events, () -> closeFuture.complete(here));
       fx.add(remote.events, () -> remote.closeFuture.complete(there));
     }

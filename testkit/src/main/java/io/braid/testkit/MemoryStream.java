@@ -275,6 +275,8 @@ final class MemoryStream implements NetStream {
 
   /** Reports {@code n} bytes written here and read by {@code r}, after the lock, to each side's metrics. */
   private void countBytes(MemoryStream r, int n, Effects fx) {
+    conn.moved(n, 0);
+    r.conn.moved(0, n);
     NetworkMetrics mine = conn.transport.context().metrics();
     NetworkMetrics theirs = r.conn.transport.context().metrics();
     if (mine != NetworkMetrics.NOOP) {

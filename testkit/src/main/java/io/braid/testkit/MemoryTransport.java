@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -99,6 +100,7 @@ public final class MemoryTransport implements Transport {
   private final ScheduledExecutorService scheduler;
   private final int window;
   private volatile int maxStreamsPerConnection;
+  private final LongSupplier nanoTime;
   private final Faults faults = new Faults();
 
   private final Set<MemoryListener> listeners = ConcurrentHashMap.newKeySet();
@@ -121,6 +123,7 @@ public final class MemoryTransport implements Transport {
     this.scheduler = b.scheduler != null ? b.scheduler : DaemonExecutors.scheduler();
     this.window = b.window;
     this.maxStreamsPerConnection = b.maxStreamsPerConnection;
+    this.nanoTime = b.nanoTime;
   }
 
   /** A builder for a transport on {@code network}. */
@@ -141,6 +144,7 @@ public final class MemoryTransport implements Transport {
     private ScheduledExecutorService scheduler;
     private int window = DEFAULT_WINDOW;
     private int maxStreamsPerConnection = Integer.MAX_VALUE;
+    private LongSupplier nanoTime = System::nanoTime;
 
     private Builder(MemoryNetwork network) {
       this.network = network;
@@ -164,6 +168,15 @@ public final class MemoryTransport implements Transport {
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * The clock of ping round trips and {@link NetConn#lastActivityNanos()}; default {@code System::nanoTime}.
+     * Give a {@link FakeClock}'s {@code nanoTime} together with its scheduler.
+     */
+    public Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
       return this;
     }
 
@@ -510,6 +523,49 @@ public final class MemoryTransport implements Transport {
       c.kill(new TransportException("connection " + c.id() + " killed by fault injection"));
     }
 
+    /**
+     * Makes the answers to {@code connection}'s pings ({@link NetConn#ping()}, both ends) arrive after
+     * {@code delay} on this transport's scheduler, so they measure that RTT; stream data is not delayed.
+     * {@link Duration#ZERO} (the default) answers at once.
+     *
+     * @throws IllegalArgumentException if {@code delay} is negative or {@code connection} is not one of
+     *     this transport's
+     */
+    public Faults delay(NetConn connection, Duration delay) {
+      Objects.requireNonNull(delay, "delay");
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("delay must be >= 0, was " + delay);
+      }
+      own(connection).pingDelay(delay);
+      return this;
+    }
+
+    /**
+     * Holds every answer to {@code connection}'s pings (both ends) until {@link #resume(NetConn)}: a
+     * stalled peer whose pings time out. Stream data still flows.
+     *
+     * @throws IllegalArgumentException if {@code connection} is not one of this transport's
+     */
+    public Faults stall(NetConn connection) {
+      own(connection).stall(true);
+      return this;
+    }
+
+    /** Ends a {@link #stall}: the held answers arrive now (measuring the time they were held). */
+    public Faults resume(NetConn connection) {
+      own(connection).stall(false);
+      return this;
+    }
+
+    private MemoryConnection own(NetConn connection) {
+      Objects.requireNonNull(connection, "connection");
+      if (!(connection instanceof MemoryConnection c)
+          || (c.transport != MemoryTransport.this && c.remote().transport != MemoryTransport.this)) {
+        throw new IllegalArgumentException(connection + " is not a connection of " + MemoryTransport.this);
+      }
+      return c;
+    }
+
     /** Kills every open connection of this transport; returns how many. */
     public int killAll() {
       List<MemoryConnection> all = new ArrayList<>(connections);
@@ -535,6 +591,10 @@ public final class MemoryTransport implements Transport {
 
   ScheduledExecutorService scheduler() {
     return scheduler;
+  }
+
+  long nanoTime() {
+    return nanoTime.getAsLong();
   }
 
   int maxStreamsPerConnection() {

@@ -2,6 +2,7 @@ package io.braid.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -1072,6 +1073,67 @@ public abstract class NetworkContract {
     CompletableFuture<List<NetConn>> toClosed = b.network().dialPeer(a.peer());
     clock.forward(Duration.ofSeconds(10));
     assertInstanceOf(DialException.class, awaitFailure(toClosed, "dial to the closed node"));
+  }
+
+  // ---- Health and drain (issue 14) ----
+
+  @Test
+  @DisplayName("stats describe each open connection of the peer, in the order of getConnections")
+  public void statsDescribeEachOpenConnection() {
+    Node a = node();
+    Node b = node();
+    introduce(a, b);
+    List<NetConn> conns = await(a.network().dialPeer(b.peer()), "dial");
+    List<io.braid.api.ConnectionStats> stats = a.network().stats(b.peer());
+    assertEquals(conns.stream().map(NetConn::id).toList(),
+        stats.stream().map(io.braid.api.ConnectionStats::connectionId).toList());
+    for (io.braid.api.ConnectionStats st : stats) {
+      assertEquals(b.peer(), st.peer());
+      assertTrue(st.healthy() && !st.draining(), st.toString());
+    }
+    assertEquals(3, a.network().stats().size());
+    assertThrows(UnsupportedOperationException.class, () -> stats.add(stats.get(0)), "stats are immutable");
+    assertTrue(a.network().stats(rawPeer()).isEmpty());
+  }
+
+  private static PeerId rawPeer() {
+    return TestIdentity.random().peerId();
+  }
+
+  @Test
+  @DisplayName("a drained connection takes no new stream, lets its stream finish, then closes")
+  public void drainLetsAStreamFinishThenCloses() {
+    Node a = node();
+    Node b = node();
+    introduce(a, b);
+    NetConn drained = await(a.network().dialPeer(b.peer()), "dial").get(0);
+    NetStream held = await(drained.newStream(ECHO), "stream on the connection to drain");
+    CompletableFuture<CloseReason> closed = a.network().drain(drained, Duration.ofSeconds(60));
+    assertTrue(drained.isDraining(), "draining at once");
+    for (int i = 0; i < 10; i++) {
+      NetStream s = await(a.network().newStream(b.peer(), ECHO), "new stream " + i);
+      assertNotSame(drained, s.connection(), "a new stream went to the draining connection");
+      s.reset();
+    }
+    assertTrue(drained.isOpen(), "its stream is still in flight");
+    assertEchoes(held, "finishes during the drain");
+    assertEquals(CloseReason.Kind.LOCAL, await(closed, "closed once its stream ended").kind());
+    assertThrows(IllegalArgumentException.class, () -> a.network().drain(
+        a.network().getConnections(b.peer()).get(0), Duration.ofSeconds(-1)));
+  }
+
+  @Test
+  @DisplayName("close(grace) lets a stream in flight finish, then closes the network")
+  public void closeWithGraceLetsAStreamFinish() {
+    Node a = node();
+    Node b = node();
+    introduce(a, b);
+    NetStream s = await(a.network().newStream(b.peer(), ECHO), "stream");
+    CompletableFuture<Void> done = b.network().close(Duration.ofSeconds(60));
+    assertFalse(done.isDone(), "a stream is in flight");
+    assertEchoes(s, "served while the network drains");
+    await(done, "close(grace)");
+    assertTrue(b.network().getConnections().isEmpty());
   }
 
   private static List<NetConn> concat(List<NetConn> x, List<NetConn> y) {

@@ -4,6 +4,7 @@ import io.braid.api.CloseReason;
 import io.braid.api.NetConn;
 import io.braid.api.NetworkListener;
 import io.braid.api.PeerId;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
@@ -53,6 +54,14 @@ public final class EventDispatcher {
 
   void queuePeerDisconnected(PeerId peer) {
     queue(l -> l.peerDisconnected(peer));
+  }
+
+  void queueConnectionUnhealthy(NetConn conn, Duration silentFor) {
+    queue(l -> l.connectionUnhealthy(conn, silentFor));
+  }
+
+  void queueConnectionHealthy(NetConn conn) {
+    queue(l -> l.connectionHealthy(conn));
   }
 
   /** Delivers what is queued unless a delivery is under way already. Call with no lock held. */

@@ -1,5 +1,7 @@
 package io.braid.core.internal;
 
+import io.braid.api.ConnectionClosedException;
+import io.braid.api.ConnectionHealth;
 import io.braid.api.Direction;
 import io.braid.api.LimitExceededException;
 import io.braid.api.LoadBalancer;
@@ -25,6 +27,14 @@ import org.slf4j.LoggerFactory;
  * once, and {@link StreamOpenException} reports every try. A {@link ProtocolNegotiationException} ends
  * the search at once, since the peer would refuse the protocol on any connection.
  *
+ * <p>Health (issue 14): the candidates are the peer's open connections that are healthy and not draining
+ * ({@link ConnectionHealth#usable}); the balancer gets them and the {@link ConnectionHealth} through the
+ * three-argument {@code select}. If every open connection is unhealthy or draining, the unhealthy (not
+ * draining) ones are the last resort: a late ping is no proof the connection is dead, and failing the open
+ * would be worse than trying. If all of them are draining, the placer dials as it does for a peer without
+ * connections, and fails with a {@link StreamOpenException} naming each draining connection if that
+ * brings no usable one.
+ *
  * <p>Threads: any thread; no state beyond its collaborators. The balancer is called with no lock held
  * (on the caller's thread, or the thread that completed the dial), as is each {@link NetConn#newStream};
  * the next try runs on the thread that completed the previous one. Metrics (the balancer's choice, the
@@ -39,6 +49,7 @@ public final class StreamPlacer {
   private final Function<PeerId, CompletableFuture<List<NetConn>>> dialer;
   private final String balancerName;
   private final GuardedMetrics metrics;
+  private final ConnectionHealth health;
 
   /**
    * @param openConnections a peer's open connections, oldest first (an immutable snapshot)
@@ -46,7 +57,7 @@ public final class StreamPlacer {
    */
   public StreamPlacer(LoadBalancer balancer, Function<PeerId, List<NetConn>> openConnections,
       Function<PeerId, CompletableFuture<List<NetConn>>> dialer) {
-    this(balancer, nameOf(balancer), openConnections, dialer, GuardedMetrics.NONE);
+    this(balancer, nameOf(balancer), openConnections, dialer, GuardedMetrics.NONE, ConnectionHealth.NONE);
   }
 
   /**
@@ -57,6 +68,15 @@ public final class StreamPlacer {
    */
   public StreamPlacer(LoadBalancer balancer, String balancerName, Function<PeerId, List<NetConn>> openConnections,
       Function<PeerId, CompletableFuture<List<NetConn>>> dialer, GuardedMetrics metrics) {
+    this(balancer, balancerName, openConnections, dialer, metrics, ConnectionHealth.NONE);
+  }
+
+  /**
+   * @param health which connections are healthy or draining, handed to the balancer
+   */
+  public StreamPlacer(LoadBalancer balancer, String balancerName, Function<PeerId, List<NetConn>> openConnections,
+      Function<PeerId, CompletableFuture<List<NetConn>>> dialer, GuardedMetrics metrics, ConnectionHealth health) {
+    this.health = Objects.requireNonNull(health, "health");
     this.balancerName = Objects.requireNonNull(balancerName, "balancerName");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.balancer = Objects.requireNonNull(balancer, "balancer");
@@ -129,12 +149,18 @@ public final class StreamPlacer {
   private CompletableFuture<NetStream> place(PeerId peer, String[] protocols) {
     List<NetConn> open = openConnections.apply(peer);
     CompletableFuture<List<NetConn>> conns =
-        open.isEmpty() ? dialer.apply(peer) : CompletableFuture.completedFuture(open);
+        placeable(open).isEmpty() ? dialer.apply(peer) : CompletableFuture.completedFuture(open);
     return conns.thenCompose(list -> {
       List<NetConn> now = openConnections.apply(peer);
-      List<NetConn> candidates = now.isEmpty() ? ConnectionRegistry.onlyOpen(list) : now;
+      List<NetConn> all = now.isEmpty() ? ConnectionRegistry.onlyOpen(list) : now;
+      List<NetConn> candidates = placeable(all);
       if (candidates.isEmpty()) {
-        return CompletableFuture.failedFuture(new StreamOpenException(peer, List.of()));
+        List<StreamOpenException.Attempt> draining = new ArrayList<>();
+        for (NetConn c : all) {
+          draining.add(new StreamOpenException.Attempt(c.id(),
+              new ConnectionClosedException("connection " + c.id() + " is draining")));
+        }
+        return CompletableFuture.failedFuture(new StreamOpenException(peer, draining));
       }
       List<NetConn> order = failoverOrder(choose(peer, candidates), candidates);
       CompletableFuture<NetStream> result = new CompletableFuture<>();
@@ -143,10 +169,35 @@ public final class StreamPlacer {
     });
   }
 
+  /**
+   * The connections of {@code open} a stream may go to: the usable ones (the list itself when all are,
+   * so the common case allocates nothing), else the unhealthy ones that are not draining, else none.
+   */
+  List<NetConn> placeable(List<NetConn> open) {
+    int n = open.size();
+    int usable = 0;
+    for (int i = 0; i < n; i++) {
+      if (health.usable(open.get(i))) {
+        usable++;
+      }
+    }
+    if (usable == n) {
+      return open;
+    }
+    List<NetConn> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      NetConn c = open.get(i);
+      if (usable > 0 ? health.usable(c) : c.isOpen() && !health.draining(c)) {
+        out.add(c);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** The balancer's pick; the oldest candidate if it throws or returns something that is not a candidate. */
   NetConn choose(PeerId peer, List<NetConn> candidates) {
     try {
-      NetConn c = balancer.select(peer, candidates);
+      NetConn c = balancer.select(peer, candidates, health);
       for (int i = 0, n = candidates.size(); i < n; i++) {
         if (candidates.get(i) == c) {
           metrics.balancerChoice(balancerName, i, n, false);

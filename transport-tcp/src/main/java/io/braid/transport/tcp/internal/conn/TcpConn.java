@@ -65,6 +65,7 @@ public final class TcpConn implements NetConn {
   // Set by the upgrader before the connection is handed out, read by anyone after.
   private volatile String securityProtocol;
   private volatile boolean earlyMuxer;
+  private volatile boolean draining;
 
   TcpConn(Channel channel, Direction direction, PeerId localPeer, PeerId remotePeer, Multiaddr localAddress,
       Multiaddr remoteAddress, StreamRouter router, YamuxConfig config, Duration negotiationTimeout,
@@ -157,6 +158,11 @@ public final class TcpConn implements NetConn {
     CompletableFuture<NetStream> result = new CompletableFuture<>();
     if (!isOpen()) {
       result.completeExceptionally(new ConnectionClosedException("connection " + id + " is closed"));
+      return result;
+    }
+    if (draining) {
+      result.completeExceptionally(new ConnectionClosedException("connection " + id
+          + " is draining; no new streams"));
       return result;
     }
     ResourceManager.StreamScope scope;
@@ -283,6 +289,62 @@ public final class TcpConn implements NetConn {
       muxed.reset();
       return e;
     }
+  }
+
+  // ---- health and drain (issue 14)
+
+  /** {@inheritDoc} A Yamux ping; see {@link YamuxSession#ping()} for its bound. */
+  @Override
+  public CompletableFuture<Duration> ping() {
+    return session.ping();
+  }
+
+  /**
+   * {@inheritDoc} Sends Yamux GO_AWAY (normal): the remote's session refuses to open streams from then on
+   * and its {@link #isDraining()} turns true; inbound SYNs that cross it are refused with RST.
+   */
+  @Override
+  public CompletableFuture<CloseReason> drain(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must be >= 0, was " + grace);
+    }
+    synchronized (this) {
+      if (draining || !isOpen()) {
+        return closeFuture;
+      }
+      draining = true;
+    }
+    if (grace.isZero()) {
+      close();
+      return closeFuture;
+    }
+    session.drain().whenComplete((v, e) -> close());
+    ScheduledFuture<?> timer = channel.eventLoop().schedule(this::close, grace.toNanos(), TimeUnit.NANOSECONDS);
+    closeFuture.whenComplete((r, e) -> timer.cancel(false));
+    return closeFuture;
+  }
+
+  @Override
+  public boolean isDraining() {
+    return draining || session.isRemoteGoingAway();
+  }
+
+  /** {@inheritDoc} Yamux bytes: frame headers included, before encryption. */
+  @Override
+  public long bytesSent() {
+    return session.bytesOut();
+  }
+
+  /** {@inheritDoc} Yamux bytes: frame headers included, after decryption. */
+  @Override
+  public long bytesReceived() {
+    return session.bytesIn();
+  }
+
+  @Override
+  public long lastActivityNanos() {
+    return session.lastActivity();
   }
 
   @Override

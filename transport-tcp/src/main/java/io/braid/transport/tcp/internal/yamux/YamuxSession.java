@@ -119,6 +119,20 @@ public final class YamuxSession extends ByteToMessageDecoder {
   private volatile long rttNanos;
   private int pendingPongs;
   private volatile long droppedPings;
+  /** Pings asked for with {@link #ping()}, by id: when each was sent and who waits. Event loop only. */
+  private final Map<Long, UserPing> userPings = new HashMap<>();
+  /** Futures of {@link #drain()} waiting for the stream count to reach 0. Event loop only. */
+  private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>(1);
+
+  // Traffic: written on the event loop, read anywhere.
+  private volatile long bytesIn;
+  private volatile long bytesOut;
+  private volatile long lastActivity = System.nanoTime();
+
+  /** Outbound pings {@link #ping()} allows unanswered at once. */
+  public static final int MAX_USER_PINGS = 8;
+
+  private record UserPing(long sentAt, CompletableFuture<Duration> future) {}
 
   // Flood guards.
   private int emptyFrames;
@@ -186,6 +200,77 @@ public final class YamuxSession extends ByteToMessageDecoder {
   public Duration rtt() {
     long r = rttNanos;
     return r == 0 ? null : Duration.ofNanos(r);
+  }
+
+  /**
+   * Sends a ping and completes with its round trip (on the event loop) when the answer arrives; it also
+   * becomes {@link #rtt()}. Fails with {@link LimitExceededException} when {@value #MAX_USER_PINGS} are
+   * unanswered already, and with {@link ConnectionClosedException} when the session is or gets closed. No
+   * timeout of its own: the caller decides how long is too long.
+   */
+  public CompletableFuture<Duration> ping() {
+    CompletableFuture<Duration> f = new CompletableFuture<>();
+    runOnLoop(() -> {
+      if (closed) {
+        f.completeExceptionally(new ConnectionClosedException("yamux session is closed"));
+      } else if (userPings.size() >= MAX_USER_PINGS) {
+        f.completeExceptionally(new LimitExceededException("yamux outstanding pings", MAX_USER_PINGS,
+            "pings sent and not yet answered"));
+      } else {
+        long id = nextPingId;
+        nextPingId = (nextPingId + 1) & MAX_U32;
+        userPings.put(id, new UserPing(now(), f));
+        writeFrame(TYPE_PING, FLAG_SYN, 0, id);
+        flush();
+      }
+    }, f, null);
+    return f;
+  }
+
+  /**
+   * Sends GoAway(normal) (the remote opens no more streams, we open none either) and completes, on the
+   * event loop, once no stream is left, or when the session closes. Idempotent.
+   */
+  public CompletableFuture<Void> drain() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    runOnLoop(() -> {
+      if (closed) {
+        f.complete(null);
+        return;
+      }
+      if (!localGoAway) {
+        localGoAway = true;
+        writeFrame(TYPE_GO_AWAY, 0, 0, GO_AWAY_NORMAL);
+        failPendingOpens(new ConnectionClosedException("yamux session is going away"));
+        flush();
+      }
+      idleWaiters.add(f);
+      checkIdle();
+    }, f, null);
+    return f;
+  }
+
+  private void checkIdle() {
+    if (!idleWaiters.isEmpty() && inboundCount + outboundCount == 0) {
+      List<CompletableFuture<Void>> done = new ArrayList<>(idleWaiters);
+      idleWaiters.clear();
+      done.forEach(w -> w.complete(null));
+    }
+  }
+
+  /** Yamux bytes written (frame headers included, before any encryption). */
+  public long bytesOut() {
+    return bytesOut;
+  }
+
+  /** Yamux bytes read (frame headers included, after decryption). */
+  public long bytesIn() {
+    return bytesIn;
+  }
+
+  /** When bytes last moved either way, on the {@link System#nanoTime()} scale. */
+  public long lastActivity() {
+    return lastActivity;
   }
 
   /** The sum of the live streams' receive windows (event loop; tests check the connection bound). */
@@ -261,8 +346,14 @@ public final class YamuxSession extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    int before = in.readableBytes();
     try {
       process(in);
+      int consumed = before - in.readableBytes();
+      if (consumed > 0) {
+        bytesIn += consumed;
+        lastActivity = System.nanoTime();
+      }
     } catch (YamuxProtocolException e) {
       in.skipBytes(in.readableBytes());
       fail(e);
@@ -658,6 +749,12 @@ public final class YamuxSession extends ByteToMessageDecoder {
       ctx.write(b).addListener(f -> pendingPongs--);
       needFlush = true;
       return true;
+    } else if (h.has(FLAG_ACK) && !userPings.isEmpty() && userPings.containsKey(h.length())) {
+      UserPing p = userPings.remove(h.length());
+      long rtt = Math.max(1, now() - p.sentAt());
+      rttNanos = rtt;
+      p.future().complete(Duration.ofNanos(rtt));
+      return true;
     } else if (h.has(FLAG_ACK) && h.length() == outstandingPing) {
       rttNanos = Math.max(1, now() - pingSentAt);
       outstandingPing = -1;
@@ -841,6 +938,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
         w.data.position(w.data.position() + n);
         ByteBuf frame = ctx.alloc().compositeHeapBuffer(2).addComponents(true, header, Unpooled.wrappedBuffer(part));
         s.sendWindow -= n;
+        sent(YamuxFrame.HEADER_LENGTH + n);
         needFlush = true;
         if (w.data.hasRemaining()) {
           ctx.write(frame);
@@ -913,6 +1011,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     } else {
       inboundCount--;
     }
+    checkIdle();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1053,6 +1152,13 @@ public final class YamuxSession extends ByteToMessageDecoder {
       finish(s, streamCause);
     }
     failPendingOpens(streamCause);
+    for (UserPing p : userPings.values()) {
+      p.future().completeExceptionally(streamCause);
+    }
+    userPings.clear();
+    List<CompletableFuture<Void>> idle = new ArrayList<>(idleWaiters);
+    idleWaiters.clear();
+    idle.forEach(w -> w.complete(null));
     if (sessionCause == null) {
       closeFuture.complete(null);
     } else {
@@ -1119,6 +1225,12 @@ public final class YamuxSession extends ByteToMessageDecoder {
     YamuxFrame.encodeHeader(b, type, flags, streamId, length);
     ctx.write(b);
     needFlush = true;
+    sent(YamuxFrame.HEADER_LENGTH);
+  }
+
+  private void sent(int n) {
+    bytesOut += n;
+    lastActivity = System.nanoTime();
   }
 
   private void flush() {
