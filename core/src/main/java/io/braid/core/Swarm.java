@@ -5,6 +5,7 @@ import io.braid.api.ConnectionConfig;
 import io.braid.api.ConnectionGater;
 import io.braid.api.DialException;
 import io.braid.api.HostIdentity;
+import io.braid.api.KeepConnected;
 import io.braid.api.LimitExceededException;
 import io.braid.api.LoadBalancer;
 import io.braid.api.Multiaddr;
@@ -14,6 +15,7 @@ import io.braid.api.Network;
 import io.braid.api.NetworkClosedException;
 import io.braid.api.NetworkListener;
 import io.braid.api.NetworkMetrics;
+import io.braid.api.PeerExplanation;
 import io.braid.api.PeerId;
 import io.braid.api.ResourceLimits;
 import io.braid.api.ResourceManager;
@@ -27,7 +29,9 @@ import io.braid.balancer.spi.LoadBalancerRegistry;
 import io.braid.core.internal.AddressBook;
 import io.braid.core.internal.Admission;
 import io.braid.core.internal.BackoffPolicy;
+import io.braid.core.internal.ConnectionKeeper;
 import io.braid.core.internal.ConnectionRegistry;
+import io.braid.core.internal.DialBudget;
 import io.braid.core.internal.DialCoordinator;
 import io.braid.core.internal.EventDispatcher;
 import io.braid.core.internal.Failures;
@@ -35,6 +39,8 @@ import io.braid.core.internal.GuardedGater;
 import io.braid.core.internal.GuardedMetrics;
 import io.braid.core.internal.HandshakeQueue;
 import io.braid.core.internal.Lifecycle;
+import io.braid.core.internal.PeerExplainer;
+import io.braid.core.internal.RefusalLog;
 import io.braid.core.internal.ScopedResourceManager;
 import io.braid.core.internal.SlotPool;
 import io.braid.core.internal.StreamPlacer;
@@ -53,6 +59,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -136,6 +144,9 @@ public final class Swarm implements Network {
   private final DialCoordinator dials;
   private final StreamPlacer placer;
   private final Lifecycle lifecycle;
+  // keep-N, dial budget, explain (issue 14)
+  private final ConnectionKeeper keeper;
+  private final PeerExplainer explainer;
 
   private Swarm(Builder b) {
     HostIdentity identity = b.identity;
@@ -167,8 +178,17 @@ public final class Swarm implements Network {
         resources, handshakes);
     resources.observe(registry::connections, slots::pendingHandshakes);
     BackoffPolicy backoff = new BackoffPolicy(retry, b.random != null ? b.random : new SplittableRandom());
+    // keep-N, dial budget, explain (issue 14)
+    LongSupplier ticker = b.ticker != null ? b.ticker : System::nanoTime;
+    DialBudget budget = new DialBudget(config, ticker);
+    RefusalLog refusals = new RefusalLog(ticker);
+    resources.observeRefusals(refusals::record);
     this.dials = new DialCoordinator(localPeer, config, backoff, scheduler, transports, gater, slots, admission,
-        registry, addressBook, metrics, handshakes);
+        registry, addressBook, metrics, handshakes, budget, refusals);
+    Predicate<NetConn> usable = NetConn::isOpen; // the health monitor's usable(conn) (open, not draining, healthy) goes here
+    this.keeper = new ConnectionKeeper(registry::connections, usable, dials::dial, backoff, scheduler, ticker, events);
+    events.addListener(keeper);
+    this.explainer = new PeerExplainer(keeper, registry, addressBook, budget, refusals);
     this.placer = new StreamPlacer(balancer, balancerName, registry::connections, dials::dial, metrics);
     this.lifecycle = new Lifecycle(localPeer, slots, transports, registry, dials, scheduler, b.scheduler == null);
   }
@@ -303,7 +323,37 @@ public final class Swarm implements Network {
    */
   @Override
   public CompletableFuture<List<NetConn>> dialPeer(PeerId peerId) {
-    return dials.dial(Objects.requireNonNull(peerId, "peer"));
+    CompletableFuture<List<NetConn>> dial = dials.dial(Objects.requireNonNull(peerId, "peer"));
+    if (config.keepConnectedTarget() > 0 && !dial.isCompletedExceptionally()) {
+      keeper.keepByDefault(peerId, config.keepConnectedTarget()); // until closePeer (issue 14)
+    }
+    return dial;
+  }
+
+  // ---- keep-N and "why not" (issue 14)
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if {@code n < 1} or {@code n > maxConnectionsPerPeer}
+   */
+  @Override
+  public KeepConnected keepConnected(PeerId peer, int n) {
+    Objects.requireNonNull(peer, "peer");
+    if (n < 1 || n > config.maxConnectionsPerPeer()) {
+      throw new IllegalArgumentException("keepConnected target must be >= 1 and <= maxConnectionsPerPeer ("
+          + config.maxConnectionsPerPeer() + "), was " + n);
+    }
+    if (peer.equals(localPeer)) {
+      throw new IllegalArgumentException("cannot keep the local peer connected");
+    }
+    checkOpen();
+    return keeper.keep(peer, n);
+  }
+
+  @Override
+  public PeerExplanation explain(PeerId peer) {
+    return explainer.explain(Objects.requireNonNull(peer, "peer"));
   }
 
   /**
@@ -372,6 +422,7 @@ public final class Swarm implements Network {
     if (isClosed()) {
       return CompletableFuture.failedFuture(Failures.closed(localPeer));
     }
+    keeper.stop(peer);
     return lifecycle.closePeer(peer, new DialException(peer, "cancelled by closePeer", List.of()));
   }
 
@@ -383,6 +434,7 @@ public final class Swarm implements Network {
    */
   @Override
   public void close() {
+    keeper.close();
     lifecycle.close();
   }
 
@@ -437,6 +489,7 @@ public final class Swarm implements Network {
     private ScheduledExecutorService scheduler;
     private Executor executor;
     private RandomGenerator random;
+    private LongSupplier ticker;
     private ConnectionGater gater = ConnectionGater.ALLOW_ALL;
     private NetworkMetrics metrics = NetworkMetrics.NOOP;
     private ResourceLimits resourceLimits = ResourceLimits.defaults();
@@ -506,6 +559,15 @@ public final class Swarm implements Network {
     /** The source of retry jitter (default: a fresh {@link SplittableRandom}). */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * The time source of the dial budget, the backoff memory and keep-N's figures, in nanoseconds (default
+     * {@link System#nanoTime}); a test passes its fake clock's, the one whose scheduler it gives.
+     */
+    public Builder ticker(LongSupplier nanoTime) {
+      this.ticker = Objects.requireNonNull(nanoTime, "ticker");
       return this;
     }
 
