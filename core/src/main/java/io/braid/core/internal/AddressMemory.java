@@ -22,7 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * grows with the addresses dialed, like the address book.
  */
 final class AddressMemory {
-  private record Entry(Result result, String failure, long at, int failures, long until) {}
+  /** {@code seq} orders the entries: a dial heeds only those that existed when it began. */
+  private record Entry(Result result, String failure, long at, int failures, long until, long seq) {}
+
+  private final java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
 
   private final ConcurrentHashMap<PeerId, Map<Multiaddr, Entry>> entries = new ConcurrentHashMap<>();
 
@@ -30,12 +33,13 @@ final class AddressMemory {
     String m = cause.getMessage();
     String failure = cause.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     entries.computeIfAbsent(peer, k -> new ConcurrentHashMap<>())
-        .merge(addr, new Entry(Result.FAILED, failure, now, 1, until),
-            (old, add) -> new Entry(Result.FAILED, failure, now, old.failures() + 1, Math.max(until, now)));
+        .merge(addr, new Entry(Result.FAILED, failure, now, 1, until, seq.incrementAndGet()),
+            (old, add) -> new Entry(Result.FAILED, failure, now, old.failures() + 1, until, add.seq()));
   }
 
   void succeeded(PeerId peer, Multiaddr addr, long now) {
-    entries.computeIfAbsent(peer, k -> new ConcurrentHashMap<>()).put(addr, new Entry(Result.OK, "", now, 0, 0));
+    entries.computeIfAbsent(peer, k -> new ConcurrentHashMap<>()).put(addr, new Entry(Result.OK, "", now, 0, 0,
+        seq.incrementAndGet()));
   }
 
   /** Failed tries of {@code addr} in a row. */
@@ -44,16 +48,24 @@ final class AddressMemory {
     return e == null ? 0 : e.failures();
   }
 
-  /** Whether a new dial should skip {@code addr} at {@code now}. */
-  boolean inBackoff(PeerId peer, Multiaddr addr, long now) {
-    Entry e = entry(peer, addr);
-    return e != null && e.until() - now > 0;
+  /** The newest entry so far: a dial that begins now heeds the entries up to this one. */
+  long mark() {
+    return seq.get();
   }
 
-  /** When {@code addr}'s backoff ends (some time at or before {@code now} if it has none). */
-  long backoffUntil(PeerId peer, Multiaddr addr, long now) {
+  /**
+   * Whether a dial that began at {@code mark} should skip {@code addr} at {@code now}: its address failed
+   * before that dial began, and the backoff has not passed. (Failures during the dial are its own retries'
+   * business: its other attempts may still try the address.)
+   */
+  boolean inBackoff(PeerId peer, Multiaddr addr, long now, long mark) {
     Entry e = entry(peer, addr);
-    return e == null || e.until() - now <= 0 ? now : e.until();
+    return e != null && e.seq() <= mark && e.until() - now > 0;
+  }
+
+  /** When {@code addr}'s backoff ends for a dial that began at {@code mark} ({@code now} if it has none). */
+  long backoffUntil(PeerId peer, Multiaddr addr, long now, long mark) {
+    return inBackoff(peer, addr, now, mark) ? entry(peer, addr).until() : now;
   }
 
   /** Each of {@code addresses} as {@code explain} shows it. */

@@ -14,7 +14,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * Picks the address and transport of one try: from the attempt's starting address onwards, the first the
- * gater allows, a transport supports and the backoff memory does not hold back. A retry (which waited its
+ * gater allows, a transport supports and the backoff memory does not hold back (failures from before the
+ * dial began: see {@link AddressMemory#inBackoff}). A retry (which waited its
  * own backoff) takes an address in backoff if no other is left; a fresh attempt waits until the earliest
  * backoff ends instead. It also feeds the backoff memory with each try's outcome. Stateless apart from its
  * collaborators; any thread.
@@ -42,7 +43,7 @@ final class AddressPicker {
     this.budget = budget;
   }
 
-  Pick pick(PeerId peer, List<Multiaddr> addrs, int first, boolean retry) {
+  Pick pick(PeerId peer, List<Multiaddr> addrs, int first, boolean retry, long mark) {
     long now = budget.now();
     AddressMemory memory = budget.addresses();
     Multiaddr held = null; // the dialable address whose backoff ends first
@@ -67,10 +68,11 @@ final class AddressPicker {
         }
         continue;
       }
-      if (!memory.inBackoff(peer, candidate, now)) {
+      if (!memory.inBackoff(peer, candidate, now, mark)) {
         return new Pick(candidate, found, 0, null, null);
       }
-      if (held == null || memory.backoffUntil(peer, candidate, now) - memory.backoffUntil(peer, held, now) < 0) {
+      if (held == null
+          || memory.backoffUntil(peer, candidate, now, mark) - memory.backoffUntil(peer, held, now, mark) < 0) {
         held = candidate;
         heldBy = found;
       }
@@ -78,7 +80,7 @@ final class AddressPicker {
     if (held == null) {
       return new Pick(null, null, 0, skipped, skippedAs);
     }
-    long wait = retry ? 0 : memory.backoffUntil(peer, held, now) - now;
+    long wait = retry ? 0 : memory.backoffUntil(peer, held, now, mark) - now;
     return new Pick(held, heldBy, Math.max(0, wait), null, null);
   }
 

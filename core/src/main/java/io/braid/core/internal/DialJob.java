@@ -30,6 +30,8 @@ final class DialJob {
   int interested = 1;
   /** The connections the job dials up to: the largest target of its callers (keep-N may ask fewer). */
   int target;
+  /** The backoff memory's newest entry when the job began: the address failures it heeds. */
+  final long memoryMark;
   boolean cancelled;
 
   DialJob(PeerState peer, List<Multiaddr> addresses, DialWorker worker) {
@@ -38,6 +40,7 @@ final class DialJob {
 
   DialJob(PeerState peer, List<Multiaddr> addresses, DialWorker worker, int target) {
     this.target = target;
+    this.memoryMark = worker.memoryMark();
     this.peer = peer;
     this.addresses = addresses;
     this.worker = worker;

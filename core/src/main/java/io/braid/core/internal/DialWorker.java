@@ -76,6 +76,11 @@ final class DialWorker {
     this.registry = registry;
   }
 
+  /** The backoff memory's mark for a dial beginning now. */
+  long memoryMark() {
+    return budget.addresses().mark();
+  }
+
   int maxPerPeer() {
     return config.maxConnectionsPerPeer();
   }
@@ -116,7 +121,7 @@ final class DialWorker {
     }
     // Spread attempts over the addresses; one the gater denies, no transport supports or the backoff memory
     // holds back is skipped in favour of the next, so a single bad address does not cost the peer a connection.
-    AddressPicker.Pick pick = picker.pick(job.peer.id, addrs, first, a.tries > 0);
+    AddressPicker.Pick pick = picker.pick(job.peer.id, addrs, first, a.tries > 0, job.memoryMark);
     if (pick.transport() == null) {
       finishFailed(a, addrs.get(first), pick.skipped(), pick.skippedAs());
       return;
