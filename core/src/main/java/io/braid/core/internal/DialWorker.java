@@ -106,21 +106,13 @@ final class DialWorker {
       finishFailed(a, addrs.get(first), new CancellationException("dial cancelled"));
       return;
     }
-    boolean slotGone;
-    job.peer.lock();
-    try {
-      slotGone = Admission.slotTaken(job.peer);
-    } finally {
-      job.peer.unlock();
-    }
-    if (slotGone) {
+    if (slotTaken(job.peer)) {
       // An inbound connection from a smaller peer took a slot of this dial (simultaneous open): the
       // attempt about to (re)try gives it up instead of opening a connection that would be dropped.
       finishFailed(a, addrs.get(first), new CancellationException("slot taken by an inbound connection"));
       return;
     }
-    // Spread attempts over the addresses; one the gater denies, no transport supports or the backoff memory
-    // holds back is skipped in favour of the next, so a single bad address does not cost the peer a connection.
+    // Spread attempts over the addresses, skipping bad ones (a bad address must not cost the peer a connection).
     AddressPicker.Pick pick = picker.pick(job.peer.id, addrs, first, a.tries > 0, job.memoryMark);
     if (pick.transport() == null) {
       finishFailed(a, addrs.get(first), pick.skipped(), pick.skippedAs());
@@ -133,18 +125,22 @@ final class DialWorker {
     // The peer's dial rate: a token now, or a wait for it within the try's deadline, or a refusal.
     long wait = budget.reserveToken(job.peer.id, config.connectionTimeout().toNanos());
     if (wait < 0) {
-      LimitExceededException refused = budget.rateRefusal(job.peer.id, config.connectionTimeout());
-      refusals.record(job.peer.id, refused);
-      finishFailed(a, pick.address(), refused, DialFailure.LIMIT);
-      return;
+      LimitExceededException e = budget.rateRefusal(job.peer.id, config.connectionTimeout());
+      finishFailed(a, pick.address(), refusals.record(job.peer.id, e), DialFailure.LIMIT);
+    } else if (wait > 0) {
+      later(a, pick.address(), wait, () -> dial(a, pick.transport(), pick.address()));
+    } else {
+      dial(a, pick.transport(), pick.address());
     }
-    Transport t = pick.transport();
-    Multiaddr chosen = pick.address();
-    if (wait > 0) {
-      later(a, chosen, wait, () -> dial(a, t, chosen));
-      return;
+  }
+
+  private static boolean slotTaken(PeerState p) {
+    p.lock();
+    try {
+      return Admission.slotTaken(p);
+    } finally {
+      p.unlock();
     }
-    dial(a, t, chosen);
   }
 
   /** Runs {@code task} for {@code a} after {@code nanos}, as a timer its dial's cancellation stops. */
@@ -298,8 +294,8 @@ final class DialWorker {
     }
     a.timedOut = false;
     DialJob job = a.job;
-    if (cause instanceof LimitExceededException refused) {
-      refusals.record(job.peer.id, refused);
+    if (cause instanceof LimitExceededException e) {
+      refusals.record(job.peer.id, e);
     }
     boolean retryIt;
     job.peer.lock();

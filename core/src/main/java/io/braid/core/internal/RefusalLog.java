@@ -40,8 +40,8 @@ public final class RefusalLog {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
   }
 
-  /** Records a refusal concerning {@code peer}, or the whole node if {@code peer} is null. */
-  public void record(PeerId peer, LimitExceededException e) {
+  /** Records a refusal concerning {@code peer}, or the whole node if {@code peer} is null; returns {@code e}. */
+  public LimitExceededException record(PeerId peer, LimitExceededException e) {
     Entry entry = new Entry(e, ticker.getAsLong());
     synchronized (lock) {
       ArrayDeque<Entry> q = peer == null ? nodeWide : perPeer.computeIfAbsent(peer, k -> new ArrayDeque<>());
@@ -50,6 +50,7 @@ public final class RefusalLog {
       }
       q.addLast(entry);
     }
+    return e;
   }
 
   /** The refusals concerning {@code peer} and the node-wide ones, newest first. */
