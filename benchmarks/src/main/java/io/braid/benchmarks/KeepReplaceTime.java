@@ -32,7 +32,33 @@ public final class KeepReplaceTime {
     int kills = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     ConnectionConfig three = ConnectionConfig.builder().maxConnectionsPerPeer(3).build();
     Swarm listener = Swarm.builder(Identity.generate()).connectionConfig(three).build();
-    Swarm dialer = Swarm.builder(Identity.generate()).connectionConfig(three).build();
+    java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ConcurrentLinkedQueue<String> causes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ConcurrentLinkedQueue<Double> handshakes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Swarm dialer = Swarm.builder(Identity.generate()).connectionConfig(three).metrics(new io.braid.api.NetworkMetrics() {
+      @Override
+      public void dialAttempt(PeerId peer, String transport) {
+        tries.incrementAndGet();
+      }
+
+      @Override
+      public void dialRetry(PeerId peer, DialFailure cause) {
+        failed.incrementAndGet();
+        causes.add(cause.name());
+      }
+
+      @Override
+      public void dialFailure(PeerId peer, DialFailure cause) {
+        failed.incrementAndGet();
+        causes.add(cause.name());
+      }
+
+      @Override
+      public void handshakeCompleted(PeerId peer, String transport, Duration duration) {
+        handshakes.add(duration.toNanos() / 1e6);
+      }
+    }).build();
     LinkedBlockingQueue<Long> restoredAt = new LinkedBlockingQueue<>();
     dialer.addListener(new NetworkListener() {
       @Override
@@ -67,6 +93,7 @@ public final class KeepReplaceTime {
         each.append(String.format(Locale.ROOT, " %.2f", m));
       }
       System.out.println("replacement times (ms):" + each);
+      System.out.println("tries " + tries + ", failed " + failed + " " + causes + ", handshakes (ms) " + handshakes);
       System.out.printf(Locale.ROOT, "keep-N replacement after a kill over TCP loopback: median %.2f ms, "
           + "min %.2f ms, max %.2f ms over %d kills%n", median, sorted.get(0), sorted.get(sorted.size() - 1), ms.size());
     } finally {
