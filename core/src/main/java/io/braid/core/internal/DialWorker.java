@@ -192,11 +192,6 @@ final class DialWorker {
     a.budgeted = false;
     // First a maxDialsInFlight slot (given back when the try ends, whatever the outcome), then a handshake slot.
     CompletableFuture<Void> dialSlot = budget.acquire(peer);
-    f.whenComplete((c, e) -> {
-      if (!dialSlot.cancel(false) && !dialSlot.isCompletedExceptionally()) {
-        budget.release();
-      }
-    });
     dialSlot.whenComplete((v, budgetError) -> {
       if (budgetError != null) {
         if (!(budgetError instanceof CancellationException)) {
@@ -220,6 +215,9 @@ final class DialWorker {
     }
     f.whenComplete((conn, err) -> {
       timer.cancel(false);
+      if (!dialSlot.cancel(false) && !dialSlot.isCompletedExceptionally()) {
+        budget.release(); // before the outcome is handled, so the slot is back once the dial's future completes
+      }
       if (err == null) {
         connected(a, conn, addr);
       } else {
