@@ -109,8 +109,9 @@ public record PeerExplanation(PeerId peer, Keep keep, int target, List<Connectio
    * Dials in flight and waiting.
    *
    * @param peerInFlight connection attempts to this peer under way (each holds a connection slot)
-   * @param peerQueued tries to this peer waiting for a {@code maxDialsInFlight} slot or a
-   *     {@code peerDialRate} token
+   * @param peerQueued tries to this peer waiting in the queue for a {@code maxDialsInFlight} slot (a try
+   *     waiting for its {@code peerDialRate} token or for an address's backoff is counted in
+   *     {@code peerInFlight} only)
    * @param inFlight tries under way to all peers
    * @param queued tries to all peers waiting for a {@code maxDialsInFlight} slot
    * @param maxInFlight {@link ConnectionConfig#maxDialsInFlight()}; 0 if the network has no such cap

@@ -91,7 +91,9 @@ import java.util.random.RandomGenerator;
  * transports ask for streams and memory; its {@code InboundGate} caps pending handshakes per address and
  * subnet (evicting the oldest of the address holding the most when the global cap is full), and
  * {@code HandshakeQueue} makes outbound dials beyond the pending caps wait their turn within their
- * timeout. The collaborators never call back into this class.
+ * timeout. {@code DialBudget} caps dials in flight, rate-limits each peer and remembers each address's
+ * backoff; {@code ConnectionKeeper} keeps peers at their {@link #keepConnected} target; {@code PeerExplainer}
+ * answers {@link #explain}. The collaborators never call back into this class.
  *
  * <h2>Concurrency</h2>
  * Thread-safe. What guards what:
