@@ -142,8 +142,12 @@ public final class ConnectionKeeper implements NetworkListener {
   // ---- rounds
 
   private int usableCount(PeerId peer) {
+    return usableCount(connections.apply(peer));
+  }
+
+  private int usableCount(List<NetConn> open) {
     int n = 0;
-    for (NetConn c : connections.apply(peer)) {
+    for (NetConn c : open) {
       if (usable.test(c)) {
         n++;
       }
@@ -153,7 +157,11 @@ public final class ConnectionKeeper implements NetworkListener {
 
   /** Compares the peer's usable connections with the target: restored, or below and a round to start. */
   private void check(Kept k) {
-    int current = usableCount(k.peer);
+    List<NetConn> open = connections.apply(k.peer);
+    int current = usableCount(open);
+    // Open but unusable connections (draining, unhealthy) still hold per-peer slots: dial past them, so a
+    // replacement opens before they go (the coordinator caps the target at maxConnectionsPerPeer).
+    int dialTarget = k.target + open.size() - current;
     boolean startRound = false;
     synchronized (k) {
       if (!k.active) {
@@ -176,7 +184,7 @@ public final class ConnectionKeeper implements NetworkListener {
     }
     events.flush();
     if (startRound) {
-      CompletableFuture<List<NetConn>> round = dialer.apply(k.peer, k.target);
+      CompletableFuture<List<NetConn>> round = dialer.apply(k.peer, dialTarget);
       synchronized (k) {
         k.round = round;
       }
