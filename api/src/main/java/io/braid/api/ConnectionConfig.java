@@ -50,6 +50,20 @@ public final class ConnectionConfig {
   public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(10);
   /** Default for {@link #unhealthyGrace()}. */
   public static final Duration DEFAULT_UNHEALTHY_GRACE = Duration.ofSeconds(10);
+  // keep-N and dial budget (issue 14)
+  /** Default for {@link #keepConnectedTarget()}: off. */
+  public static final int DEFAULT_KEEP_CONNECTED_TARGET = 0;
+  /**
+   * Default for {@link #maxDialsInFlight()}: a dial holds a socket and, once connected, a handshake's
+   * CPU; 64 at once keep 2 cores busy while a reconnect storm after a network blip waits its turn.
+   */
+  public static final int DEFAULT_MAX_DIALS_IN_FLIGHT = 64;
+  /** Default for {@link #peerDialRate()}: 10 tries per second to one peer, sustained. */
+  public static final double DEFAULT_PEER_DIAL_RATE = 10.0;
+  /** Default for {@link #peerDialBurst()}: 20 tries to one peer at once (a full dial and its retries). */
+  public static final int DEFAULT_PEER_DIAL_BURST = 20;
+  /** How many dials may wait for a {@link #maxDialsInFlight()} slot before more are refused. */
+  public static final int MAX_QUEUED_DIALS = 1024;
 
   private static final ConnectionConfig DEFAULTS = builder().build();
 
@@ -63,6 +77,11 @@ public final class ConnectionConfig {
   private final Duration keepAliveInterval;
   private final Duration keepAliveTimeout;
   private final Duration unhealthyGrace;
+  // keep-N and dial budget (issue 14)
+  private final int keepConnectedTarget;
+  private final int maxDialsInFlight;
+  private final double peerDialRate;
+  private final int peerDialBurst;
 
   private ConnectionConfig(Builder b) {
     this.maxConnectionsPerPeer = b.maxConnectionsPerPeer;
@@ -75,6 +94,11 @@ public final class ConnectionConfig {
     this.keepAliveInterval = b.keepAliveInterval;
     this.keepAliveTimeout = b.keepAliveTimeout;
     this.unhealthyGrace = b.unhealthyGrace;
+    // keep-N and dial budget (issue 14)
+    this.keepConnectedTarget = b.keepConnectedTarget;
+    this.maxDialsInFlight = b.maxDialsInFlight;
+    this.peerDialRate = b.peerDialRate;
+    this.peerDialBurst = b.peerDialBurst;
   }
 
   /** The defaults: 3 connections per peer, 30 s, {@code round_robin}. */
@@ -99,7 +123,12 @@ public final class ConnectionConfig {
         // health (issue 14)
         .keepAliveInterval(keepAliveInterval)
         .keepAliveTimeout(keepAliveTimeout)
-        .unhealthyGrace(unhealthyGrace);
+        .unhealthyGrace(unhealthyGrace)
+        // keep-N and dial budget (issue 14)
+        .keepConnectedTarget(keepConnectedTarget)
+        .maxDialsInFlight(maxDialsInFlight)
+        .peerDialRate(peerDialRate)
+        .peerDialBurst(peerDialBurst);
   }
 
   /**
@@ -180,6 +209,45 @@ public final class ConnectionConfig {
     return unhealthyGrace;
   }
 
+  // keep-N and dial budget (issue 14)
+
+  /**
+   * The number of connections the swarm keeps to every peer the application dialed with
+   * {@link Network#dialPeer}, until {@link Network#closePeer}: as {@link Network#keepConnected} with this
+   * target, started by the first {@code dialPeer}. 0 (the default) turns it off. At most
+   * {@link #maxConnectionsPerPeer()}.
+   */
+  public int keepConnectedTarget() {
+    return keepConnectedTarget;
+  }
+
+  /**
+   * The most connection tries (TCP connect through the handshakes) under way at once, to all peers. A
+   * try over it waits in a FIFO queue of at most {@link #MAX_QUEUED_DIALS}, within its own
+   * {@link #connectionTimeout()}; one that finds the queue full, or is still waiting when its timeout
+   * passes, fails with {@link LimitExceededException} naming {@code maxDialsInFlight} (not retried). At
+   * least 1; default {@value #DEFAULT_MAX_DIALS_IN_FLIGHT}.
+   */
+  public int maxDialsInFlight() {
+    return maxDialsInFlight;
+  }
+
+  /**
+   * Connection tries per second to one peer, sustained (a token bucket of {@link #peerDialBurst()}
+   * tokens refilled at this rate), shared by application dials, retries and keep-N. A try that finds the
+   * bucket empty waits for its token if that comes within its {@link #connectionTimeout()}, else fails
+   * with {@link LimitExceededException} naming {@code peerDialRate} (not retried). Positive and finite;
+   * default {@value #DEFAULT_PEER_DIAL_RATE}.
+   */
+  public double peerDialRate() {
+    return peerDialRate;
+  }
+
+  /** The size of each peer's dial token bucket (see {@link #peerDialRate()}). At least 1. */
+  public int peerDialBurst() {
+    return peerDialBurst;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ConnectionConfig c
@@ -192,7 +260,12 @@ public final class ConnectionConfig {
         // health (issue 14)
         && c.keepAliveInterval.equals(keepAliveInterval)
         && c.keepAliveTimeout.equals(keepAliveTimeout)
-        && c.unhealthyGrace.equals(unhealthyGrace);
+        && c.unhealthyGrace.equals(unhealthyGrace)
+        // keep-N and dial budget (issue 14)
+        && c.keepConnectedTarget == keepConnectedTarget
+        && c.maxDialsInFlight == maxDialsInFlight
+        && Double.compare(c.peerDialRate, peerDialRate) == 0
+        && c.peerDialBurst == peerDialBurst;
   }
 
   @Override
@@ -200,7 +273,9 @@ public final class ConnectionConfig {
     return Objects.hash(maxConnectionsPerPeer, connectionTimeout, loadBalancingStrategy, maxConnections,
         maxPendingHandshakes, handshakeTimeout,
         // health (issue 14)
-        keepAliveInterval, keepAliveTimeout, unhealthyGrace);
+        keepAliveInterval, keepAliveTimeout, unhealthyGrace,
+        // keep-N and dial budget (issue 14)
+        keepConnectedTarget, maxDialsInFlight, peerDialRate, peerDialBurst);
   }
 
   @Override
@@ -214,7 +289,12 @@ public final class ConnectionConfig {
         // health (issue 14)
         + ", keepAliveInterval=" + keepAliveInterval
         + ", keepAliveTimeout=" + keepAliveTimeout
-        + ", unhealthyGrace=" + unhealthyGrace + '}';
+        + ", unhealthyGrace=" + unhealthyGrace
+        // keep-N and dial budget (issue 14)
+        + ", keepConnectedTarget=" + keepConnectedTarget
+        + ", maxDialsInFlight=" + maxDialsInFlight
+        + ", peerDialRate=" + peerDialRate
+        + ", peerDialBurst=" + peerDialBurst + '}';
   }
 
   /** Builds a {@link ConnectionConfig}; each setter rejects a bad value at once. Not thread-safe. */
@@ -258,6 +338,53 @@ public final class ConnectionConfig {
         throw new IllegalArgumentException(field + " must be >= " + minText + ", was " + value);
       }
       return value;
+    }
+
+    // keep-N and dial budget (issue 14)
+    private int keepConnectedTarget = DEFAULT_KEEP_CONNECTED_TARGET;
+    private int maxDialsInFlight = DEFAULT_MAX_DIALS_IN_FLIGHT;
+    private double peerDialRate = DEFAULT_PEER_DIAL_RATE;
+    private int peerDialBurst = DEFAULT_PEER_DIAL_BURST;
+
+    // keep-N and dial budget (issue 14)
+
+    /**
+     * @throws IllegalArgumentException if {@code n < 0}; {@link #build()} also checks it against
+     *     {@link #maxConnectionsPerPeer(int)}
+     */
+    public Builder keepConnectedTarget(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("keepConnectedTarget must be >= 0, was " + n);
+      }
+      this.keepConnectedTarget = n;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if {@code n < 1} */
+    public Builder maxDialsInFlight(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxDialsInFlight must be >= 1, was " + n);
+      }
+      this.maxDialsInFlight = n;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if not positive, infinite or NaN */
+    public Builder peerDialRate(double perSecond) {
+      if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+        throw new IllegalArgumentException("peerDialRate must be > 0 and finite, was " + perSecond);
+      }
+      this.peerDialRate = perSecond;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if {@code n < 1} */
+    public Builder peerDialBurst(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("peerDialBurst must be >= 1, was " + n);
+      }
+      this.peerDialBurst = n;
+      return this;
     }
 
     /** @throws IllegalArgumentException if not positive; {@link NullPointerException} if null */
@@ -317,11 +444,19 @@ public final class ConnectionConfig {
       return this;
     }
 
-    /** @throws IllegalArgumentException if {@code maxConnections < maxConnectionsPerPeer} */
+    /**
+     * @throws IllegalArgumentException if {@code maxConnections < maxConnectionsPerPeer} or
+     *     {@code keepConnectedTarget > maxConnectionsPerPeer}
+     */
     public ConnectionConfig build() {
       if (maxConnections < maxConnectionsPerPeer) {
         throw new IllegalArgumentException("maxConnections must be >= maxConnectionsPerPeer ("
             + maxConnectionsPerPeer + "), was " + maxConnections);
+      }
+      // keep-N and dial budget (issue 14)
+      if (keepConnectedTarget > maxConnectionsPerPeer) {
+        throw new IllegalArgumentException("keepConnectedTarget must be <= maxConnectionsPerPeer ("
+            + maxConnectionsPerPeer + "), was " + keepConnectedTarget);
       }
       return new ConnectionConfig(this);
     }

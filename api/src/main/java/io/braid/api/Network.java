@@ -174,4 +174,36 @@ public interface Network extends AutoCloseable {
     CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> close());
     return closeFuture();
   }
+
+  // keep-N and "why not" (issue 14)
+
+  /**
+   * Keeps {@code peer} at {@code n} connections: whenever it has fewer usable ones (inbound and outbound
+   * alike; an inbound connection is never fought), the network redials in the background, over the peer's
+   * known addresses, with {@link RetryConfig} backoff and jitter and within the dial budget
+   * ({@link ConnectionConfig#maxDialsInFlight()}, {@link ConnectionConfig#peerDialRate()}). It reports
+   * {@link NetworkListener#belowTarget}, {@link NetworkListener#targetRestored} and, after
+   * {@code 1 + maxRetries} consecutive rounds that added no connection,
+   * {@link NetworkListener#keepConnectedGaveUp}. A later call for the same peer replaces this one (the
+   * earlier handle goes inactive). Keeping stops with the handle's {@code close()}, {@link #closePeer} of
+   * the peer and {@link #close()}. The first round starts at once if the peer is below target.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}: a network must opt in.
+   *
+   * @param n the number of connections, 1 to {@link ConnectionConfig#maxConnectionsPerPeer()}
+   * @return the handle that stops it
+   * @throws IllegalArgumentException if {@code n} is out of range (the message names both bounds)
+   * @throws NetworkClosedException after {@link #close()}
+   */
+  default KeepConnected keepConnected(PeerId peer, int n) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not keep peers connected");
+  }
+
+  /**
+   * Why {@code peer} has the connections it has: see {@link PeerExplanation}. Never blocks. The default
+   * lists only the peer's open connections.
+   */
+  default PeerExplanation explain(PeerId peer) {
+    return PeerExplanation.ofConnections(peer, getConnections(peer));
+  }
 }

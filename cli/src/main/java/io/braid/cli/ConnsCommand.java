@@ -24,6 +24,10 @@ final class ConnsCommand extends ClientCommand {
   @Option(names = "--count", paramLabel = "K", required = true, description = "Connections to open.")
   int count;
 
+  @Option(names = "--explain", description = "After the dial (or its failure), explain why the peer has the "
+      + "connections it has: each address's last result and backoff, limits that refused, dials in flight.")
+  boolean explain;
+
   @Override
   int connections() {
     return connectionCount("--count", count);
@@ -33,7 +37,15 @@ final class ConnsCommand extends ClientCommand {
   public Integer call() throws Exception {
     try (Swarm swarm = swarm()) {
       long start = System.nanoTime();
-      List<NetConn> dialed = dial(swarm);
+      List<NetConn> dialed;
+      try {
+        dialed = dial(swarm);
+      } catch (CliException e) {
+        if (explain) { // why not: on stderr, so that stdout stays the command's result
+          err().println(swarm.explain(peer()).describe());
+        }
+        throw e;
+      }
       double ms = (System.nanoTime() - start) / 1e6;
       // A listener over its per-peer limit closes the excess right after the handshake, so a dialed
       // connection proves little: a ping answered on it proves the listener kept it.
@@ -77,9 +89,15 @@ final class ConnsCommand extends ClientCommand {
         o.put("opened", conns.size());
         o.put("dial_ms", ms);
         o.put("connections", list);
+        if (explain) {
+          o.put("explain", Explanations.toJson(swarm.explain(peer())));
+        }
         printJson(o);
       } else {
         out().printf("%d of %d connections open to %s%n", conns.size(), count, peer());
+        if (explain) {
+          out().println(swarm.explain(peer()).describe());
+        }
       }
       if (!ok) {
         err().println("conns: only " + conns.size() + " of " + count

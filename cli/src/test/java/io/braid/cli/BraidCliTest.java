@@ -158,6 +158,47 @@ class BraidCliTest {
     }
 
     @Test
+    void connsExplainPrintsWhyThePeerHasItsConnectionsAfterTheList() {
+      CliRun run = CliRun.of("conns", listener.address, "--count", "2", "--explain");
+      assertEquals(0, run.exitCode(), run.err());
+      List<String> lines = run.out().lines().toList();
+      String peer = listener.address.substring(listener.address.indexOf("/p2p/") + 5);
+      String addr = listener.address.substring(0, listener.address.indexOf("/p2p/"));
+      assertEquals(11, lines.size(), run.out());
+      assertEquals("2 of 2 connections open to " + peer, lines.get(2));
+      assertEquals("peer " + peer + ": 2 connections, not kept (no keep target)", lines.get(3));
+      assertEquals("connections:", lines.get(4));
+      assertTrue(lines.get(5).matches("  \\S+ outbound " + addr), lines.get(5));
+      assertTrue(lines.get(6).matches("  \\S+ outbound " + addr), lines.get(6));
+      assertEquals("addresses:", lines.get(7));
+      assertTrue(lines.get(8).matches("  " + addr + ": ok [\\d.]+ m?s ago"), lines.get(8));
+      assertEquals("refused recently: nothing", lines.get(9));
+      assertEquals("dials: 0 in flight to this peer, 0 waiting; 0 in flight in total (max 64), 0 queued", lines.get(10));
+    }
+
+    @Test
+    void connsExplainJsonCarriesTheSameAsData() {
+      CliRun run = CliRun.of("conns", listener.address, "--count", "1", "--explain", "--json");
+      assertEquals(0, run.exitCode(), run.err());
+      String explain = run.field("explain");
+      assertTrue(explain.contains("\"keep\":\"none\",\"target\":0"), explain);
+      assertTrue(explain.contains("\"last_result\":\"ok\",\"failure\":null"), explain);
+      assertTrue(explain.contains("\"dials\":{\"peer_in_flight\":0,\"peer_queued\":0,\"in_flight\":0"), explain);
+      assertTrue(explain.contains("\"text\":\"peer "), explain);
+    }
+
+    @Test
+    void connsExplainOfAnUnreachableAddressSaysWhyOnStderr() {
+      String peer = listener.address.substring(listener.address.indexOf("/p2p/") + 5);
+      CliRun run = CliRun.of("conns", "/ip4/127.0.0.1/tcp/1/p2p/" + peer, "--count", "1", "--explain");
+      assertEquals(ExitCodes.UNREACHABLE, run.exitCode(), run.err());
+      assertTrue(run.err().contains("peer " + peer + ": 0 connections, not kept (no keep target)"), run.err());
+      assertTrue(run.err().contains("dials: 0 in flight to this peer, 0 waiting; 0 in flight in total"), run.err());
+      assertTrue(run.err().matches("(?s).*  /ip4/127.0.0.1/tcp/1: failed [\\d.]+ m?s ago \\(.+\\), \\d+ in a row, backoff .*"),
+          run.err());
+    }
+
+    @Test
     void textOutputOfPingEndsWithPingsStatistics() {
       CliRun run = CliRun.of("ping", listener.address, "--count", "3");
       assertEquals(0, run.exitCode(), run.err());

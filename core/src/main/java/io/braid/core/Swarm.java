@@ -7,6 +7,7 @@ import io.braid.api.ConnectionHealth;
 import io.braid.api.ConnectionStats;
 import io.braid.api.DialException;
 import io.braid.api.HostIdentity;
+import io.braid.api.KeepConnected;
 import io.braid.api.LimitExceededException;
 import io.braid.api.LoadBalancer;
 import io.braid.api.Multiaddr;
@@ -16,6 +17,7 @@ import io.braid.api.Network;
 import io.braid.api.NetworkClosedException;
 import io.braid.api.NetworkListener;
 import io.braid.api.NetworkMetrics;
+import io.braid.api.PeerExplanation;
 import io.braid.api.PeerId;
 import io.braid.api.ResourceLimits;
 import io.braid.api.ResourceManager;
@@ -29,7 +31,9 @@ import io.braid.balancer.spi.LoadBalancerRegistry;
 import io.braid.core.internal.AddressBook;
 import io.braid.core.internal.Admission;
 import io.braid.core.internal.BackoffPolicy;
+import io.braid.core.internal.ConnectionKeeper;
 import io.braid.core.internal.ConnectionRegistry;
+import io.braid.core.internal.DialBudget;
 import io.braid.core.internal.DialCoordinator;
 import io.braid.core.internal.Drainer;
 import io.braid.core.internal.EventDispatcher;
@@ -39,6 +43,8 @@ import io.braid.core.internal.GuardedMetrics;
 import io.braid.core.internal.HandshakeQueue;
 import io.braid.core.internal.HealthMonitor;
 import io.braid.core.internal.Lifecycle;
+import io.braid.core.internal.PeerExplainer;
+import io.braid.core.internal.RefusalLog;
 import io.braid.core.internal.ScopedResourceManager;
 import io.braid.core.internal.SlotPool;
 import io.braid.core.internal.StreamPlacer;
@@ -88,7 +94,9 @@ import java.util.random.RandomGenerator;
  * transports ask for streams and memory; its {@code InboundGate} caps pending handshakes per address and
  * subnet (evicting the oldest of the address holding the most when the global cap is full), and
  * {@code HandshakeQueue} makes outbound dials beyond the pending caps wait their turn within their
- * timeout. The collaborators never call back into this class.
+ * timeout. {@code DialBudget} caps dials in flight, rate-limits each peer and remembers each address's
+ * backoff; {@code ConnectionKeeper} keeps peers at their {@link #keepConnected} target; {@code PeerExplainer}
+ * answers {@link #explain}. The collaborators never call back into this class.
  *
  * <h2>Concurrency</h2>
  * Thread-safe. What guards what:
@@ -144,6 +152,9 @@ public final class Swarm implements Network {
   // health and drain (issue 14)
   private final HealthMonitor health;
   private final Drainer drainer;
+  // keep-N, dial budget, explain (issue 14)
+  private final ConnectionKeeper keeper;
+  private final PeerExplainer explainer;
 
   private Swarm(Builder b) {
     HostIdentity identity = b.identity;
@@ -175,13 +186,23 @@ public final class Swarm implements Network {
         resources, handshakes);
     resources.observe(registry::connections, slots::pendingHandshakes);
     BackoffPolicy backoff = new BackoffPolicy(retry, b.random != null ? b.random : new SplittableRandom());
+    // keep-N, dial budget, explain (issue 14)
+    LongSupplier ticker = b.ticker != null ? b.ticker : System::nanoTime;
+    DialBudget budget = new DialBudget(config, ticker);
+    RefusalLog refusals = new RefusalLog(ticker);
+    resources.observeRefusals(refusals::record);
     this.dials = new DialCoordinator(localPeer, config, backoff, scheduler, transports, gater, slots, admission,
-        registry, addressBook, metrics, handshakes);
+        registry, addressBook, metrics, handshakes, budget, refusals);
     // health and drain (issue 14): the monitor watches every admitted connection (it listens first).
-    this.health = new HealthMonitor(config, scheduler, b.nanoTime, events);
+    this.health = new HealthMonitor(config, scheduler, ticker, events);
     events.addListener(health);
-    this.drainer = new Drainer(health, scheduler);
     this.placer = new StreamPlacer(balancer, balancerName, registry::connections, dials::dial, metrics, health);
+    // keep-N counts only usable connections: open, not draining, healthy
+    this.keeper = new ConnectionKeeper(registry::connections, health::usable, dials::dial, backoff, scheduler,
+        ticker, events);
+    events.addListener(keeper);
+    this.drainer = new Drainer(health, scheduler, keeper::replaceFirst); // a kept peer's replacement first
+    this.explainer = new PeerExplainer(keeper, registry, addressBook, budget, refusals);
     this.lifecycle = new Lifecycle(localPeer, slots, transports, registry, dials, scheduler, b.scheduler == null);
   }
 
@@ -315,7 +336,37 @@ public final class Swarm implements Network {
    */
   @Override
   public CompletableFuture<List<NetConn>> dialPeer(PeerId peerId) {
-    return dials.dial(Objects.requireNonNull(peerId, "peer"));
+    CompletableFuture<List<NetConn>> dial = dials.dial(Objects.requireNonNull(peerId, "peer"));
+    if (config.keepConnectedTarget() > 0 && !dial.isCompletedExceptionally()) {
+      keeper.keepByDefault(peerId, config.keepConnectedTarget()); // until closePeer (issue 14)
+    }
+    return dial;
+  }
+
+  // ---- keep-N and "why not" (issue 14)
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if {@code n < 1} or {@code n > maxConnectionsPerPeer}
+   */
+  @Override
+  public KeepConnected keepConnected(PeerId peer, int n) {
+    Objects.requireNonNull(peer, "peer");
+    if (n < 1 || n > config.maxConnectionsPerPeer()) {
+      throw new IllegalArgumentException("keepConnected target must be >= 1 and <= maxConnectionsPerPeer ("
+          + config.maxConnectionsPerPeer() + "), was " + n);
+    }
+    if (peer.equals(localPeer)) {
+      throw new IllegalArgumentException("cannot keep the local peer connected");
+    }
+    checkOpen();
+    return keeper.keep(peer, n);
+  }
+
+  @Override
+  public PeerExplanation explain(PeerId peer) {
+    return explainer.explain(Objects.requireNonNull(peer, "peer"));
   }
 
   /**
@@ -384,6 +435,7 @@ public final class Swarm implements Network {
     if (isClosed()) {
       return CompletableFuture.failedFuture(Failures.closed(localPeer));
     }
+    keeper.stop(peer);
     return lifecycle.closePeer(peer, new DialException(peer, "cancelled by closePeer", List.of()));
   }
 
@@ -396,6 +448,7 @@ public final class Swarm implements Network {
   @Override
   public void close() {
     health.close();
+    keeper.close();
     lifecycle.close();
   }
 
@@ -508,10 +561,10 @@ public final class Swarm implements Network {
     private ScheduledExecutorService scheduler;
     private Executor executor;
     private RandomGenerator random;
+    private LongSupplier ticker;
     private ConnectionGater gater = ConnectionGater.ALLOW_ALL;
     private NetworkMetrics metrics = NetworkMetrics.NOOP;
     private ResourceLimits resourceLimits = ResourceLimits.defaults();
-    private LongSupplier nanoTime = System::nanoTime;
 
     private Builder(HostIdentity identity) {
       this.identity = Objects.requireNonNull(identity, "identity");
@@ -581,6 +634,17 @@ public final class Swarm implements Network {
       return this;
     }
 
+    /**
+     * The time source, in nanoseconds on the {@link System#nanoTime()} scale (default
+     * {@code System::nanoTime}), of the health monitor and {@link Swarm#stats} (ages, ping silences), the
+     * dial budget, the backoff memory and keep-N's figures; a test passes its fake clock's, the one whose
+     * {@link #scheduler scheduler} it gives.
+     */
+    public Builder ticker(LongSupplier nanoTime) {
+      this.ticker = Objects.requireNonNull(nanoTime, "ticker");
+      return this;
+    }
+
     public Builder gater(ConnectionGater gater) {
       this.gater = Objects.requireNonNull(gater, "gater");
       return this;
@@ -595,16 +659,6 @@ public final class Swarm implements Network {
      */
     public Builder metrics(NetworkMetrics metrics) {
       this.metrics = Objects.requireNonNull(metrics, "metrics");
-      return this;
-    }
-
-    /**
-     * The clock of the health monitor and {@link Swarm#stats} (ages, ping silences), on the
-     * {@link System#nanoTime()} scale; default {@code System::nanoTime}. Tests give a fake clock's along
-     * with its {@link #scheduler scheduler}.
-     */
-    public Builder nanoTime(LongSupplier nanoTime) {
-      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
       return this;
     }
 

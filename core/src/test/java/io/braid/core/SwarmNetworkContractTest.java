@@ -25,6 +25,7 @@ class SwarmNetworkContractTest extends NetworkContract {
         .retryConfig(retry)
         .transport(transport)
         .scheduler(scheduler)
+        .ticker(clock::nanoTime)
         .executor(Runnable::run)
         .build();
   }

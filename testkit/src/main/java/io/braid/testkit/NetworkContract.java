@@ -16,12 +16,14 @@ import io.braid.api.ConnectionTimeoutException;
 import io.braid.api.DialException;
 import io.braid.api.Direction;
 import io.braid.api.HostIdentity;
+import io.braid.api.KeepConnected;
 import io.braid.api.LimitExceededException;
 import io.braid.api.Multiaddr;
 import io.braid.api.NetConn;
 import io.braid.api.NetStream;
 import io.braid.api.Network;
 import io.braid.api.NetworkClosedException;
+import io.braid.api.PeerExplanation;
 import io.braid.api.PeerId;
 import io.braid.api.PeerIdMismatchException;
 import io.braid.api.ProtocolNegotiationException;
@@ -253,6 +255,85 @@ public abstract class NetworkContract {
 
   private static List<Multiaddr> remoteAddresses(List<NetConn> conns) {
     return conns.stream().map(NetConn::remoteAddress).toList();
+  }
+
+  // ---- Keep-N and explain (issue 14) ----
+
+  /**
+   * Calls {@code keepConnected}, or skips the test (JUnit assumption) for a network that does not keep
+   * peers connected (the interface's default throws {@link UnsupportedOperationException}).
+   */
+  private KeepConnected keepOrSkip(Network network, PeerId peer, int n) {
+    try {
+      return network.keepConnected(peer, n);
+    } catch (UnsupportedOperationException e) {
+      org.junit.jupiter.api.Assumptions.abort("keepConnected is not supported: " + e.getMessage());
+      throw e;
+    }
+  }
+
+  @Test
+  @DisplayName("keepConnected opens the target and replaces a killed connection; its handle stops it")
+  public void keepConnectedReplacesAKilledConnection() {
+    Node a = node();
+    Node b = node();
+    introduce(a, b);
+    KeepConnected keep = keepOrSkip(a.network(), b.peer(), 2);
+    assertEquals(b.peer(), keep.peer());
+    assertEquals(2, keep.target());
+    Awaits.until(() -> {
+      clock.forward(Duration.ofMillis(100));
+      return a.network().getConnections(b.peer()).size() == 2;
+    }, timeout(), "2 connections kept");
+
+    NetConn victim = a.network().getConnections(b.peer()).get(0);
+    a.transport().faults().kill(victim);
+    Awaits.until(() -> {
+      clock.forward(Duration.ofMillis(100));
+      List<NetConn> now = a.network().getConnections(b.peer());
+      return now.size() == 2 && !now.contains(victim);
+    }, timeout(), "the killed connection replaced");
+    assertTrue(a.network().getConnections(b.peer()).size() <= defaultConfig().maxConnectionsPerPeer());
+
+    keep.close();
+    keep.close();
+    assertFalse(keep.isActive());
+    a.transport().faults().kill(a.network().getConnections(b.peer()).get(0));
+    clock.forward(Duration.ofSeconds(5));
+    assertEquals(1, a.network().getConnections(b.peer()).size(), "not replaced once stopped");
+  }
+
+  @Test
+  @DisplayName("keepConnected rejects a target below 1 or over maxConnectionsPerPeer")
+  public void keepConnectedRejectsATargetOutOfRange() {
+    Node a = node();
+    Node b = node();
+    introduce(a, b);
+    keepOrSkip(a.network(), b.peer(), 1).close();
+    assertThrows(IllegalArgumentException.class, () -> a.network().keepConnected(b.peer(), 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> a.network().keepConnected(b.peer(), defaultConfig().maxConnectionsPerPeer() + 1));
+  }
+
+  @Test
+  @DisplayName("explain lists the peer's open connections, as data and in words")
+  public void explainListsTheOpenConnections() {
+    Node a = node();
+    Node b = node();
+    introduce(a, b);
+    List<NetConn> conns = await(a.network().dialPeer(b.peer()), "dialPeer");
+
+    PeerExplanation why = a.network().explain(b.peer());
+
+    assertEquals(b.peer(), why.peer());
+    assertEquals(conns.stream().map(NetConn::id).toList(),
+        why.connections().stream().map(PeerExplanation.Connection::id).toList());
+    String words = why.describe();
+    for (NetConn c : conns) {
+      assertTrue(words.contains(c.id()), words);
+    }
+    assertEquals(words, why.toString());
+    assertEquals(List.of(), a.network().explain(TestIdentity.random().peerId()).connections());
   }
 
   // ---- Dialing ----

@@ -35,4 +35,16 @@ public final class BackoffPolicy {
       return config.delayBeforeRetry(retry, random);
     }
   }
+
+  /** {@link RetryConfig#maxRetries()}. */
+  int maxRetries() {
+    return config.maxRetries();
+  }
+
+  /** The delay before retry number {@code retry} without jitter (so without a draw from the generator). */
+  Duration baseDelay(int retry) {
+    double nanos = Math.min(config.initialDelay().toNanos() * Math.pow(config.backoffMultiplier(), retry),
+        config.maxDelay().toNanos());
+    return Duration.ofNanos((long) nanos);
+  }
 }

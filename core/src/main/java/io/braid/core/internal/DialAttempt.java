@@ -17,6 +17,8 @@ final class DialAttempt {
   volatile int tries;
   /** Set by the connection timer when it cancelled the try in flight. */
   volatile boolean timedOut;
+  /** Whether the try in flight got its maxDialsInFlight slot (else it waits in the dial budget's queue). */
+  volatile boolean budgeted;
   /** Whether the try in flight got its handshake slot (else it is still in the handshake queue). */
   volatile boolean granted;
   volatile CompletableFuture<NetConn> inFlight;

@@ -34,6 +34,7 @@ public final class DialCoordinator {
   private final AddressBook book;
   private final DialWorker worker;
   private final GuardedMetrics metrics;
+  private final RefusalLog refusals;
 
   public DialCoordinator(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff,
       ScheduledExecutorService scheduler, TransportSet transports, GuardedGater gater, SlotPool slots,
@@ -54,6 +55,19 @@ public final class DialCoordinator {
       ScheduledExecutorService scheduler, TransportSet transports, GuardedGater gater, SlotPool slots,
       Admission admission, ConnectionRegistry registry, AddressBook book, GuardedMetrics metrics,
       HandshakeQueue handshakes) {
+    this(localPeer, config, backoff, scheduler, transports, gater, slots, admission, registry, book, metrics,
+        handshakes, new DialBudget(config, System::nanoTime), new RefusalLog(System::nanoTime));
+  }
+
+  /**
+   * @param budget the dial budget (dials in flight, per-peer rate, per-address backoff memory)
+   * @param refusals where limit refusals of the dial path are recorded for {@code explain}
+   */
+  public DialCoordinator(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff,
+      ScheduledExecutorService scheduler, TransportSet transports, GuardedGater gater, SlotPool slots,
+      Admission admission, ConnectionRegistry registry, AddressBook book, GuardedMetrics metrics,
+      HandshakeQueue handshakes, DialBudget budget, RefusalLog refusals) {
+    this.refusals = refusals;
     this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
     this.localPeer = Objects.requireNonNull(localPeer, "localPeer");
     this.maxPerPeer = config.maxConnectionsPerPeer();
@@ -64,7 +78,7 @@ public final class DialCoordinator {
     this.registry = registry;
     this.book = book;
     this.worker = new DialWorker(localPeer, config, backoff, scheduler, transports, gater, slots, admission, registry,
-        metrics, handshakes);
+        metrics, handshakes, budget, refusals);
   }
 
   /**
@@ -72,6 +86,26 @@ public final class DialCoordinator {
    * with the peer's open connections. See {@code Swarm#dialPeer} for the failures.
    */
   public CompletableFuture<List<NetConn>> dial(PeerId peer) {
+    return dial(peer, maxPerPeer);
+  }
+
+  /**
+   * As {@link #dial(PeerId)}, up to {@code target} connections (at most the per-peer cap); a dial in flight
+   * with a smaller target is raised to it. Keep-N dials this way.
+   */
+  public CompletableFuture<List<NetConn>> dial(PeerId peer, int target) {
+    CompletableFuture<List<NetConn>> f = dialUpTo(peer, Math.min(target, maxPerPeer));
+    if (f.isCompletedExceptionally()) {
+      f.whenComplete((v, e) -> {
+        if (Failures.unwrap(e) instanceof LimitExceededException refused) {
+          refusals.record(peer, refused);
+        }
+      });
+    }
+    return f;
+  }
+
+  private CompletableFuture<List<NetConn>> dialUpTo(PeerId peer, int target) {
     if (slots.isClosed()) {
       return CompletableFuture.failedFuture(Failures.closed(localPeer));
     }
@@ -89,7 +123,7 @@ public final class DialCoordinator {
     PeerState p = registry.lock(peer);
     try {
       List<NetConn> open = ConnectionRegistry.onlyOpen(p.open);
-      int need = maxPerPeer - open.size() - p.reserved;
+      int need = target - open.size() - p.reserved;
       if (p.dial == null && need <= 0) {
         // Target met (or every free slot taken by attempts of a cancelled dial that are still winding down).
         if (open.isEmpty()) {
@@ -121,8 +155,9 @@ public final class DialCoordinator {
         // Share the dial in flight; top it up if connections closed since it started.
         job = p.dial;
         job.interested++;
+        job.target = Math.max(job.target, target);
       } else {
-        job = new DialJob(p, addrs, worker);
+        job = new DialJob(p, addrs, worker, target);
         p.dial = job;
       }
       toStart = job.addAttempts(granted);

@@ -28,9 +28,19 @@ final class DialJob {
   private final CompletableFuture<List<NetConn>> result = new CompletableFuture<>();
   int running;
   int interested = 1;
+  /** The connections the job dials up to: the largest target of its callers (keep-N may ask fewer). */
+  int target;
+  /** The backoff memory's newest entry when the job began: the address failures it heeds. */
+  final long memoryMark;
   boolean cancelled;
 
   DialJob(PeerState peer, List<Multiaddr> addresses, DialWorker worker) {
+    this(peer, addresses, worker, worker.maxPerPeer());
+  }
+
+  DialJob(PeerState peer, List<Multiaddr> addresses, DialWorker worker, int target) {
+    this.target = target;
+    this.memoryMark = worker.memoryMark();
     this.peer = peer;
     this.addresses = addresses;
     this.worker = worker;
@@ -54,7 +64,7 @@ final class DialJob {
       return () -> {};
     }
     List<NetConn> open = ConnectionRegistry.onlyOpen(peer.open);
-    boolean targetMet = open.size() >= worker.maxPerPeer();
+    boolean targetMet = open.size() >= target;
     if (!targetMet && running > 0) {
       return () -> {};
     }

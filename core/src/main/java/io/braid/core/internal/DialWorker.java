@@ -1,6 +1,5 @@
 package io.braid.core.internal;
 
-import io.braid.api.BraidException;
 import io.braid.api.ConnectionConfig;
 import io.braid.api.ConnectionTimeoutException;
 import io.braid.api.DialException;
@@ -54,10 +53,16 @@ final class DialWorker {
   private final ConnectionRegistry registry;
   private final GuardedMetrics metrics;
   private final HandshakeQueue handshakes;
+  private final DialBudget budget;
+  private final AddressPicker picker;
+  private final RefusalLog refusals;
 
   DialWorker(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff, ScheduledExecutorService scheduler,
       TransportSet transports, GuardedGater gater, SlotPool slots, Admission admission, ConnectionRegistry registry,
-      GuardedMetrics metrics, HandshakeQueue handshakes) {
+      GuardedMetrics metrics, HandshakeQueue handshakes, DialBudget budget, RefusalLog refusals) {
+    this.budget = budget;
+    this.refusals = refusals;
+    this.picker = new AddressPicker(gater, transports, metrics, budget, backoff);
     this.metrics = metrics;
     this.handshakes = handshakes;
     this.localPeer = localPeer;
@@ -69,6 +74,11 @@ final class DialWorker {
     this.slots = slots;
     this.admission = admission;
     this.registry = registry;
+  }
+
+  /** The backoff memory's mark for a dial beginning now. */
+  long memoryMark() {
+    return budget.addresses().mark();
   }
 
   int maxPerPeer() {
@@ -96,51 +106,64 @@ final class DialWorker {
       finishFailed(a, addrs.get(first), new CancellationException("dial cancelled"));
       return;
     }
-    boolean slotGone;
-    job.peer.lock();
-    try {
-      slotGone = Admission.slotTaken(job.peer);
-    } finally {
-      job.peer.unlock();
-    }
-    if (slotGone) {
+    if (slotTaken(job.peer)) {
       // An inbound connection from a smaller peer took a slot of this dial (simultaneous open): the
       // attempt about to (re)try gives it up instead of opening a connection that would be dropped.
       finishFailed(a, addrs.get(first), new CancellationException("slot taken by an inbound connection"));
       return;
     }
-    // Spread attempts over the addresses; one the gater denies or no transport supports is skipped in
-    // favour of the next, so a single bad address does not cost the peer a connection.
-    Multiaddr chosen = null;
-    Transport t = null;
-    Throwable skipped = null;
-    DialFailure skippedAs = null;
-    for (int k = 0; k < addrs.size() && t == null; k++) {
-      Multiaddr candidate = addrs.get((first + k) % addrs.size());
-      if (!gater.allowDialAddress(job.peer.id, candidate)) {
-        metrics.limitRefused(job.peer.id, LimitScope.GATER, Direction.OUTBOUND);
-        if (skipped == null) {
-          skipped = new BraidException("address denied by the connection gater", false);
-          skippedAs = DialFailure.GATER;
-        }
-        continue;
-      }
-      Transport found = transports.forAddress(candidate);
-      if (found == null) {
-        if (skipped == null) {
-          skipped = new BraidException("no transport supports " + candidate, false);
-          skippedAs = DialFailure.NO_TRANSPORT;
-        }
-        continue;
-      }
-      chosen = candidate;
-      t = found;
-    }
-    if (t == null) {
-      finishFailed(a, addrs.get(first), skipped, skippedAs);
+    // Spread attempts over the addresses, skipping bad ones (a bad address must not cost the peer a connection).
+    AddressPicker.Pick pick = picker.pick(job.peer.id, addrs, first, a.tries > 0, job.memoryMark);
+    if (pick.transport() == null) {
+      finishFailed(a, addrs.get(first), pick.skipped(), pick.skippedAs());
       return;
     }
-    dial(a, t, chosen);
+    if (pick.waitNanos() > 0) { // a fresh attempt and every address in backoff: wait for the first to end
+      later(a, pick.address(), pick.waitNanos(), () -> start(a));
+      return;
+    }
+    // The peer's dial rate: a token now, or a wait for it within the try's deadline, or a refusal.
+    long wait = budget.reserveToken(job.peer.id, config.connectionTimeout().toNanos());
+    if (wait < 0) {
+      LimitExceededException e = budget.rateRefusal(job.peer.id, config.connectionTimeout());
+      finishFailed(a, pick.address(), refusals.record(job.peer.id, e), DialFailure.LIMIT);
+    } else if (wait > 0) {
+      later(a, pick.address(), wait, () -> dial(a, pick.transport(), pick.address()));
+    } else {
+      dial(a, pick.transport(), pick.address());
+    }
+  }
+
+  private static boolean slotTaken(PeerState p) {
+    p.lock();
+    try {
+      return Admission.slotTaken(p);
+    } finally {
+      p.unlock();
+    }
+  }
+
+  /** Runs {@code task} for {@code a} after {@code nanos}, as a timer its dial's cancellation stops. */
+  private void later(DialAttempt a, Multiaddr addr, long nanos, Runnable task) {
+    DialJob job = a.job;
+    ScheduledFuture<?> next;
+    try {
+      next = scheduler.schedule(task, nanos, TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) { // a scheduler shut down under us: the swarm is closing
+      finishFailed(a, addr, new CancellationException("dial cancelled"));
+      return;
+    }
+    boolean cancelNow;
+    job.peer.lock();
+    try {
+      a.retryTimer = next;
+      cancelNow = job.cancelled || slots.isClosed();
+    } finally {
+      job.peer.unlock();
+    }
+    if (cancelNow && next.cancel(false)) {
+      finishFailed(a, addr, new CancellationException("dial cancelled"));
+    }
   }
 
   /**
@@ -166,6 +189,46 @@ final class DialWorker {
       return;
     }
     String transport = NetworkMetrics.transportName(addr);
+    a.budgeted = false;
+    // First a maxDialsInFlight slot (given back when the try ends, whatever the outcome), then a handshake slot.
+    CompletableFuture<Void> dialSlot = budget.acquire(peer);
+    dialSlot.whenComplete((v, budgetError) -> {
+      if (budgetError != null) {
+        if (!(budgetError instanceof CancellationException)) {
+          f.completeExceptionally(budgetError);
+        }
+      } else if (!f.isDone()) {
+        a.budgeted = true;
+        handshake(a, t, addr, f, transport);
+      }
+    });
+    boolean cancelNow;
+    job.peer.lock();
+    try {
+      a.inFlight = f;
+      cancelNow = job.cancelled;
+    } finally {
+      job.peer.unlock();
+    }
+    if (cancelNow) {
+      f.cancel(true);
+    }
+    f.whenComplete((conn, err) -> {
+      timer.cancel(false);
+      if (!dialSlot.cancel(false) && !dialSlot.isCompletedExceptionally()) {
+        budget.release(); // before the outcome is handled, so the slot is back once the dial's future completes
+      }
+      if (err == null) {
+        connected(a, conn, addr);
+      } else {
+        tryFailed(a, addr, err);
+      }
+    });
+  }
+
+  /** Holding a dial slot: waits for a handshake slot, then dials; completes {@code f} with the outcome. */
+  private void handshake(DialAttempt a, Transport t, Multiaddr addr, CompletableFuture<NetConn> f, String transport) {
+    PeerId peer = a.job.peer.id;
     CompletableFuture<Void> slot = handshakes.acquire(peer);
     f.whenComplete((c, e) -> {
       if (e != null) {
@@ -210,30 +273,15 @@ final class DialWorker {
         }
       });
     });
-    boolean cancelNow;
-    job.peer.lock();
-    try {
-      a.inFlight = f;
-      cancelNow = job.cancelled;
-    } finally {
-      job.peer.unlock();
-    }
-    if (cancelNow) {
-      f.cancel(true);
-    }
-    f.whenComplete((conn, err) -> {
-      timer.cancel(false);
-      if (err == null) {
-        connected(a, conn);
-      } else {
-        tryFailed(a, addr, err);
-      }
-    });
   }
 
   private void tryFailed(DialAttempt a, Multiaddr addr, Throwable err) {
     Throwable cause = Failures.unwrap(err);
-    if (a.timedOut && !a.granted) {
+    if (a.timedOut && !a.budgeted) {
+      // Waited the whole timeout for a maxDialsInFlight slot: the dial budget, not a network failure.
+      cause = budget.waitedTooLong(a.job.peer.id, "to " + addr + " waited " + config.connectionTimeout()
+          + " for a dial slot");
+    } else if (a.timedOut && !a.granted) {
       // Waited the whole timeout for a handshake slot: a limit of this node, not a network failure.
       metrics.limitRefused(a.job.peer.id, LimitScope.HANDSHAKE_QUEUE, Direction.OUTBOUND);
       cause = new LimitExceededException(ResourceScope.TRANSIENT, "", "maxPendingHandshakes",
@@ -244,6 +292,9 @@ final class DialWorker {
     }
     a.timedOut = false;
     DialJob job = a.job;
+    if (cause instanceof LimitExceededException e) {
+      refusals.record(job.peer.id, e);
+    }
     boolean retryIt;
     job.peer.lock();
     try {
@@ -256,32 +307,18 @@ final class DialWorker {
       job.peer.unlock();
     }
     if (!retryIt) {
+      picker.failed(job.peer.id, addr, cause, null);
       finishFailed(a, addr, cause);
       return;
     }
     log.debug("dial attempt to {} at {} failed, retrying: {}", job.peer.id, addr, cause.toString());
     metrics.dialRetry(job.peer.id, GuardedMetrics.classify(cause));
     Duration delay = backoff.delayBeforeRetry(a.tries);
+    picker.failed(job.peer.id, addr, cause, delay);
     a.tries++;
-    ScheduledFuture<?> next;
-    try {
-      next = scheduler.schedule(() -> start(a), delay.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) { // a scheduler shut down under us: the swarm is closing
-      finishFailed(a, addr, new CancellationException("dial cancelled"));
-      return;
-    }
-    boolean cancelNow;
-    job.peer.lock();
-    try {
-      a.retryTimer = next;
-      cancelNow = job.cancelled || slots.isClosed();
-    } finally {
-      job.peer.unlock();
-    }
-    if (cancelNow && next.cancel(false)) {
-      finishFailed(a, addr, new CancellationException("dial cancelled"));
-    }
+    later(a, addr, delay.toNanos(), () -> start(a));
   }
+
 
   /** An attempt ends without a connection: give its slot back and see whether the job is done. */
   void finishFailed(DialAttempt a, Multiaddr addr, Throwable cause) {
@@ -318,8 +355,9 @@ final class DialWorker {
   }
 
   /** A try made a connection: admission keeps it or drops it; either way the attempt ends. */
-  private void connected(DialAttempt a, NetConn conn) {
+  private void connected(DialAttempt a, NetConn conn, Multiaddr addr) {
     DialJob job = a.job;
+    picker.succeeded(job.peer.id, addr);
     PeerState p = job.peer;
     Admission.Outbound verdict;
     Runnable completion;

@@ -64,6 +64,20 @@ public final class EventDispatcher {
     queue(l -> l.connectionHealthy(conn));
   }
 
+  // keep-N (issue 14)
+
+  void queueBelowTarget(PeerId peer, int current, int target) {
+    queue(l -> l.belowTarget(peer, current, target));
+  }
+
+  void queueTargetRestored(PeerId peer, int connections, Duration took) {
+    queue(l -> l.targetRestored(peer, connections, took));
+  }
+
+  void queueGaveUp(PeerId peer, int target, java.util.List<Throwable> causes) {
+    queue(l -> l.keepConnectedGaveUp(peer, target, causes));
+  }
+
   /** Delivers what is queued unless a delivery is under way already. Call with no lock held. */
   void flush() {
     serial.flush();

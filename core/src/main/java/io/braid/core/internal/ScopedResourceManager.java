@@ -40,6 +40,8 @@ public final class ScopedResourceManager implements ResourceManager {
   private final Map<String, ScopeCounts> protocols = new HashMap<>();
   private volatile Supplier<List<NetConn>> openConnections = List::of;
   private volatile IntSupplier pendingHandshakes = () -> 0;
+  /** Told of every refusal with its peer, for {@code explain} (issue 14). */
+  private volatile java.util.function.BiConsumer<PeerId, LimitExceededException> onRefusal = (peer, e) -> {};
 
   public ScopedResourceManager(ResourceLimits limits, GuardedMetrics metrics) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -59,6 +61,11 @@ public final class ScopedResourceManager implements ResourceManager {
   /** Counts a refusal by a limit kept elsewhere ({@link SlotPool}'s, the per-peer cap), for {@link #usage()}. */
   void countRefusal(String limit) {
     refusals.count(limit);
+  }
+
+  /** Tells {@code observer} of every stream or memory refusal, with the remote peer, after the fact. */
+  public void observeRefusals(java.util.function.BiConsumer<PeerId, LimitExceededException> observer) {
+    this.onRefusal = Objects.requireNonNull(observer, "observer");
   }
 
   /** Where {@link #usage()} reads the open connections and the handshakes under way from. */
@@ -94,6 +101,7 @@ public final class ScopedResourceManager implements ResourceManager {
     if (refused != null) {
       refusals.count(refused.limit());
       metrics.limitRefused(connection.remotePeer(), LimitScope.STREAMS, direction);
+      onRefusal.accept(connection.remotePeer(), refused);
       throw refused;
     }
     return new Stream(conn, peer, connection.remotePeer(), direction);
@@ -205,6 +213,7 @@ public final class ScopedResourceManager implements ResourceManager {
       if (refused != null) {
         refusals.count(refused.limit());
         metrics.limitRefused(peerId, LimitScope.STREAMS, direction);
+        onRefusal.accept(peerId, refused);
         throw refused;
       }
     }
@@ -242,6 +251,7 @@ public final class ScopedResourceManager implements ResourceManager {
       if (refused != null) {
         refusals.count(refused.limit());
         metrics.limitRefused(peerId, LimitScope.MEMORY, direction);
+        onRefusal.accept(peerId, refused);
         throw refused;
       }
     }

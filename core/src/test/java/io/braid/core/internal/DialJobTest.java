@@ -29,7 +29,7 @@ class DialJobTest {
   private final DialWorker worker = new DialWorker(parts.local, parts.config,
       new BackoffPolicy(Parts.noJitter(0), new SplittableRandom(1)), parts.clock.scheduler(), parts.transports,
       new GuardedGater(ConnectionGater.ALLOW_ALL), parts.slots, parts.admission, parts.registry, GuardedMetrics.NONE,
-      parts.handshakes);
+      parts.handshakes, new DialBudget(parts.config, parts.clock::nanoTime), new RefusalLog(parts.clock::nanoTime));
   private final PeerState peer = new PeerState(FakeNetConn.testPeer(6));
   private final DialJob job = new DialJob(peer, List.of(Parts.A1), worker);
 
