@@ -44,10 +44,9 @@ import java.util.stream.Collectors;
  * ({@link DemoCommand}); {@code examples/swarm-demo} runs it on the testkit's in-memory transport.
  *
  * <p>Every step is checked; the first that does not hold ends the tour with a {@link Failure} whose
- * message is one line. Every wait is bounded ({@value #WAIT_SECONDS} s); the tour never sleeps.
+ * message is one line. Every wait is bounded ({@value TourKit#WAIT_SECONDS} s); the tour never sleeps.
  */
 public final class SwarmTour {
-  private static final long WAIT_SECONDS = 15;
   private static final int CONNECTIONS = 3;
   private static final int ROUND_ROBIN_STREAMS = 300;
   /** How long after A starts dialing C the late node starts listening. */
@@ -529,41 +528,12 @@ public final class SwarmTour {
       table(List.of("connection", "state", what, "share", ""), rows);
     }
 
-    /** Prints a plain-text table: numbers right-aligned, everything else left-aligned. */
     private void table(List<String> headers, List<List<String>> rows) {
-      int[] widths = new int[headers.size()];
-      for (int i = 0; i < widths.length; i++) {
-        widths[i] = headers.get(i).length();
-        for (List<String> r : rows) {
-          widths[i] = Math.max(widths[i], r.get(i).length());
-        }
-      }
-      StringBuilder rule = new StringBuilder("  ");
-      for (int w : widths) {
-        rule.append("-".repeat(w)).append("  ");
-      }
-      out.println(line(headers, widths, true));
-      out.println(rule.toString().stripTrailing());
-      for (List<String> r : rows) {
-        out.println(line(r, widths, false));
-      }
-    }
-
-    private static String line(List<String> cells, int[] widths, boolean header) {
-      StringBuilder sb = new StringBuilder("  ");
-      for (int i = 0; i < cells.size(); i++) {
-        String cell = cells.get(i);
-        boolean numeric = !header && cell.matches("[0-9.]+%?");
-        String space = " ".repeat(Math.max(0, widths[i] - cell.length()));
-        sb.append(numeric ? space + cell : cell + space).append("  ");
-      }
-      return sb.toString().stripTrailing();
+      TourKit.table(out, headers, rows);
     }
 
     private void section(String title) {
-      out.println();
-      out.println("== " + title + " " + "=".repeat(Math.max(3, 90 - title.length())));
-      out.flush();
+      TourKit.section(out, title);
     }
 
     @Override
@@ -579,44 +549,19 @@ public final class SwarmTour {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Reads until {@code into} is full; fails at an earlier end of stream. */
   private static CompletableFuture<ByteBuffer> readExactly(NetStream s, int n, ByteBuffer into) {
-    if (!into.hasRemaining()) {
-      return CompletableFuture.completedFuture(into.flip());
-    }
-    return s.read().thenCompose(chunk -> {
-      if (!chunk.hasRemaining()) {
-        return CompletableFuture.failedFuture(
-            new Failure("stream " + s.id() + " ended after " + into.position() + " of " + n + " bytes"));
-      }
-      if (chunk.remaining() > into.remaining()) {
-        return CompletableFuture.failedFuture(
-            new Failure("stream " + s.id() + " echoed more than the " + n + " bytes written"));
-      }
-      into.put(chunk);
-      return readExactly(s, n, into);
-    });
+    return TourKit.readExactly(s, n, into);
   }
 
   private static void check(boolean ok, String whatShouldHold) {
-    if (!ok) {
-      throw new Failure("demo check failed: " + whatShouldHold);
-    }
+    TourKit.check(ok, whatShouldHold);
   }
 
-  /** Waits at most {@value #WAIT_SECONDS} s for {@code f}; a timeout or failure becomes one {@link Failure}. */
   private static <T> T await(CompletableFuture<T> f, String what) {
-    try {
-      return BaseCommand.await(f, Duration.ofSeconds(WAIT_SECONDS), what);
-    } catch (CliException e) {
-      throw new Failure(e.getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Failure(what + " was interrupted", e);
-    }
+    return TourKit.await(f, what);
   }
 
   private static long millisSince(long startNanos) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    return TourKit.millisSince(startNanos);
   }
 }
