@@ -187,7 +187,7 @@ public final class Swarm implements Network {
     resources.observe(registry::connections, slots::pendingHandshakes);
     BackoffPolicy backoff = new BackoffPolicy(retry, b.random != null ? b.random : new SplittableRandom());
     // keep-N, dial budget, explain (issue 14)
-    LongSupplier ticker = b.ticker != null ? b.ticker : System::nanoTime;
+    LongSupplier ticker = b.nanoTime;
     DialBudget budget = new DialBudget(config, ticker);
     RefusalLog refusals = new RefusalLog(ticker);
     resources.observeRefusals(refusals::record);
@@ -561,7 +561,7 @@ public final class Swarm implements Network {
     private ScheduledExecutorService scheduler;
     private Executor executor;
     private RandomGenerator random;
-    private LongSupplier ticker;
+    private LongSupplier nanoTime = System::nanoTime;
     private ConnectionGater gater = ConnectionGater.ALLOW_ALL;
     private NetworkMetrics metrics = NetworkMetrics.NOOP;
     private ResourceLimits resourceLimits = ResourceLimits.defaults();
@@ -640,8 +640,8 @@ public final class Swarm implements Network {
      * dial budget, the backoff memory and keep-N's figures; a test passes its fake clock's, the one whose
      * {@link #scheduler scheduler} it gives.
      */
-    public Builder ticker(LongSupplier nanoTime) {
-      this.ticker = Objects.requireNonNull(nanoTime, "ticker");
+    public Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
       return this;
     }
 

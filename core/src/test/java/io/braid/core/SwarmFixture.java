@@ -99,7 +99,7 @@ final class SwarmFixture implements AutoCloseable {
         .connectionConfig(config(3))
         .retryConfig(noJitter(3))
         .scheduler(clock.scheduler())
-        .ticker(clock::nanoTime)
+        .nanoTime(clock::nanoTime)
         .executor(Runnable::run)
         .transport(ctx -> {
           MemoryTransport t = MemoryTransport.builder(memory).context(ctx).executor(transportExecutor)

@@ -25,7 +25,7 @@ class SwarmNetworkContractTest extends NetworkContract {
         .retryConfig(retry)
         .transport(transport)
         .scheduler(scheduler)
-        .ticker(clock::nanoTime)
+        .nanoTime(clock::nanoTime)
         .executor(Runnable::run)
         .build();
   }
