@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code braid demo}: the {@link SwarmTour} over real loopback TCP (Noise + Yamux) in one process. Node C's
- * late address is a loopback port reserved and released just before A dials it. The first check that
+ * late address is a loopback port reserved and released just before A dials it; the slow connection of the
+ * ewma scene goes through a {@link DelayRelay}. The first check that
  * does not hold fails the command with one line.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -32,7 +33,8 @@ final class DemoCommand extends BaseCommand {
     TransportProvider tcp = tcpProvider();
     SwarmTour.Wire wire = new SwarmTour.Wire("over TCP (Noise + Yamux on 127.0.0.1)", "TCP", tcp::create,
         Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"),
-        () -> Multiaddr.fromString("/ip4/127.0.0.1/tcp/" + freePort()), "a port reserved and released");
+        () -> Multiaddr.fromString("/ip4/127.0.0.1/tcp/" + freePort()), "a port reserved and released",
+        DemoCommand::relay);
     try {
       result.putAll(SwarmTour.run(wire, text));
     } catch (SwarmTour.Failure e) {
@@ -42,6 +44,33 @@ final class DemoCommand extends BaseCommand {
       printJson(result);
     }
     return 0;
+  }
+
+  /** A {@link DelayRelay} on 127.0.0.1 in front of {@code target}'s TCP port: the demo's slow path. */
+  private static SwarmTour.SlowPath relay(Multiaddr target) {
+    DelayRelay relay;
+    try {
+      relay = new DelayRelay(Integer.parseInt(target.valueOf("tcp").orElseThrow()));
+    } catch (IOException e) {
+      throw new CliException("cannot start a relay on 127.0.0.1: " + e.getMessage(), e);
+    }
+    Multiaddr address = Multiaddr.fromString("/ip4/127.0.0.1/tcp/" + relay.port());
+    return new SwarmTour.SlowPath() {
+      @Override
+      public Multiaddr address() {
+        return address;
+      }
+
+      @Override
+      public void delay(java.time.Duration oneWay) {
+        relay.delay(oneWay);
+      }
+
+      @Override
+      public void close() {
+        relay.close();
+      }
+    };
   }
 
   /** The TCP transport provider, found with {@link ServiceLoader} like the swarm would. */

@@ -34,13 +34,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
  * A tour of the swarm in one process, on whatever transport it is given: three connections to one peer,
  * 300 echo streams under {@code round_robin}, {@code least_loaded} with streams held open, one connection
  * closed, a dial to an address that starts listening late (retries with backoff), and the
- * one-connection-per-peer views kept for older callers. {@code braid demo} runs it over loopback TCP
+ * one-connection-per-peer views kept for older callers; then the connection-set scenes
+ * ({@link SelfCareScenes}): keep-N replacing a dropped connection, the {@code ewma} balancer steering around a
+ * slow one, and a drain that fails no stream. {@code braid demo} runs it over loopback TCP
  * ({@link DemoCommand}); {@code examples/swarm-demo} runs it on the testkit's in-memory transport.
  *
  * <p>Every step is checked; the first that does not hold ends the tour with a {@link Failure} whose
@@ -63,9 +66,12 @@ public final class SwarmTour {
    * @param listenAddress where node B listens (an ephemeral one, such as port 0)
    * @param lateAddress gives the address node C will listen on late, asked once before anyone dials it
    * @param lateAddressNote a few words on that address, e.g. {@code a port reserved and released}
+   * @param slowPath makes a path to a listen address whose delay can be raised (for TCP a loopback relay),
+   *     or null if the wire has none: the slow-connection scene is then skipped
    */
   public record Wire(String description, String connectionKind, Function<TransportContext, Transport> transport,
-      Multiaddr listenAddress, Supplier<Multiaddr> lateAddress, String lateAddressNote) {
+      Multiaddr listenAddress, Supplier<Multiaddr> lateAddress, String lateAddressNote,
+      Function<Multiaddr, SlowPath> slowPath) {
     public Wire {
       Objects.requireNonNull(description, "description");
       Objects.requireNonNull(connectionKind, "connectionKind");
@@ -74,6 +80,25 @@ public final class SwarmTour {
       Objects.requireNonNull(lateAddress, "lateAddress");
       Objects.requireNonNull(lateAddressNote, "lateAddressNote");
     }
+
+    /** A wire without slow paths. */
+    public Wire(String description, String connectionKind, Function<TransportContext, Transport> transport,
+        Multiaddr listenAddress, Supplier<Multiaddr> lateAddress, String lateAddressNote) {
+      this(description, connectionKind, transport, listenAddress, lateAddress, lateAddressNote, null);
+    }
+  }
+
+  /** A path to a listener whose one-way delay can be changed: dial {@link #address()} to go through it. */
+  public interface SlowPath extends AutoCloseable {
+    /** The address to dial instead of the listener's own. */
+    Multiaddr address();
+
+    /** Holds each direction back by {@code oneWay} from now on. */
+    void delay(Duration oneWay);
+
+    /** Closes the path and every connection through it. */
+    @Override
+    void close();
   }
 
   /** A step of the tour did not hold or did not finish in time; the message says which, in one line. */
@@ -143,8 +168,9 @@ public final class SwarmTour {
       sectionCloseOne(a, b, conns);
       Node c = sectionRetries(a, retry);
       sectionViews(a, b, c);
+      int next = new SelfCareScenes(stage(), 7).run(wire.listenAddress());
 
-      section("7. Shutting down");
+      section(next + ". Shutting down");
       close();
       out.printf("all swarms closed; connection slots still in use: %d%n",
           nodes.stream().mapToInt(n -> n.swarm().connectionSlotsInUse()).sum());
@@ -473,12 +499,16 @@ public final class SwarmTour {
     // --- helpers -------------------------------------------------------------------------------
 
     private Node node(String name, String strategy, RetryConfig retry) {
+      return node(name, strategy, retry, UnaryOperator.identity());
+    }
+
+    private Node node(String name, String strategy, RetryConfig retry, UnaryOperator<ConnectionConfig.Builder> more) {
       ObservedTransport[] made = new ObservedTransport[1];
       Swarm swarm;
       try {
         swarm = Swarm.builder(Identity.generate())
-            .connectionConfig(ConnectionConfig.builder().maxConnectionsPerPeer(CONNECTIONS)
-                .connectionTimeout(Duration.ofSeconds(5)).loadBalancingStrategy(strategy).build())
+            .connectionConfig(more.apply(ConnectionConfig.builder().maxConnectionsPerPeer(CONNECTIONS)
+                .connectionTimeout(Duration.ofSeconds(5)).loadBalancingStrategy(strategy)).build())
             .retryConfig(retry)
             .transport(ctx -> made[0] = new ObservedTransport(wire.transport().apply(ctx)))
             .build();
@@ -492,6 +522,43 @@ public final class SwarmTour {
       names.put(n.peer(), name);
       out.printf("node %-2s = %s%n", name, n.peer());
       return n;
+    }
+
+    /** The tour as the connection-set scenes see it. */
+    private SelfCareScenes.Stage stage() {
+      RetryConfig retry = RetryConfig.builder().maxRetries(6).initialDelay(Duration.ofMillis(50))
+          .backoffMultiplier(2).maxDelay(Duration.ofSeconds(1)).jitterFactor(0).build();
+      return new SelfCareScenes.Stage() {
+        @Override
+        public Swarm node(String name, UnaryOperator<ConnectionConfig.Builder> config) {
+          return Tour.this.node(name, "round_robin", retry, config).swarm();
+        }
+
+        @Override
+        public PrintWriter out() {
+          return out;
+        }
+
+        @Override
+        public Map<String, Object> result() {
+          return result;
+        }
+
+        @Override
+        public void section(String title) {
+          Tour.this.section(title);
+        }
+
+        @Override
+        public void table(List<String> headers, List<List<String>> rows) {
+          Tour.this.table(headers, rows);
+        }
+
+        @Override
+        public SlowPath slowPath(Multiaddr target) {
+          return wire.slowPath() == null ? null : wire.slowPath().apply(target);
+        }
+      };
     }
 
     private <V> String render(Map<PeerId, V> map, Function<V, String> value) {

@@ -118,8 +118,49 @@ class DemoCommandTest {
   }
 
   @Test
+  @DisplayName("7. keep-N replaces a connection the server dropped, reporting belowTarget once and targetRestored")
+  void keepNReplacesADroppedConnection() {
+    String s = section(7);
+    assertTrue(s.contains("K: belowTarget(S, 2 of 3)"), s);
+    Matcher m = Pattern.compile("K: targetRestored\\(S, 3, took (\\d+) ms\\)").matcher(s);
+    assertTrue(m.find(), s);
+    assertTrue(s.indexOf("S drops its end") < s.indexOf("belowTarget") && s.indexOf("belowTarget") < m.start(), s);
+    assertTrue(Pattern.compile("=> K is back at 3 connections \\d+ ms after the drop").matcher(s).find(), s);
+  }
+
+  @Test
+  @DisplayName("8. the ewma balancer gives the connection made slow at most 20% of new streams")
+  void ewmaSteersAroundTheSlowConnection() {
+    String s = section(8);
+    Matcher m = Pattern.compile("(?m)^\\s+\\S+\\s+slow\\s+[0-9.]+ ms\\s+(\\d+)\\s+[0-9.]+%$").matcher(s);
+    assertTrue(m.find(), s);
+    int onSlow = Integer.parseInt(m.group(1));
+    assertTrue(onSlow <= SelfCareScenes.STEERED_STREAMS / 5, s);
+    Matcher fast = Pattern.compile("(?m)^\\s+\\S+\\s+fast\\s+[0-9.]+ ms\\s+(\\d+)\\s").matcher(s);
+    int total = onSlow;
+    while (fast.find()) {
+      total += Integer.parseInt(fast.group(1));
+    }
+    assertEquals(SelfCareScenes.STEERED_STREAMS, total, s);
+  }
+
+  @Test
+  @DisplayName("9. a drain with streams in flight fails none, and keep-N opens the replacement before it closes")
+  void drainFailsNoStream() {
+    String s = section(9);
+    assertTrue(s.contains("=> 24 of 24 streams finished with every byte echoed and checked (24 MiB), 0 failed"), s);
+    Matcher drained = Pattern.compile("K\\.drain\\((\\S+)\\)").matcher(s);
+    assertTrue(drained.find(), s);
+    String victim = drained.group(1);
+    int opened = s.indexOf("K: connectionOpened(");
+    int closed = s.indexOf("K: connectionClosed(" + victim);
+    assertTrue(opened > 0 && closed > opened, s);
+    assertTrue(s.contains("none to " + victim), s);
+  }
+
+  @Test
   void closesEverySwarmAndReleasesEverySlot() {
-    assertTrue(section(7).contains("connection slots still in use: 0"), section(7));
+    assertTrue(section(10).contains("connection slots still in use: 0"), section(10));
   }
 
   @Test
@@ -135,5 +176,9 @@ class DemoCommandTest {
         r.field("new_streams"));
     assertTrue(Integer.parseInt(r.field("failed_dials")) >= 1, r.out());
     assertEquals("5", r.field("getConnectionsMap"));
+    assertEquals("0", r.field("failed"), "no stream failed in the drain");
+    assertTrue(Double.parseDouble(r.field("slow_share")) <= 0.2, r.out());
+    assertEquals("true", r.field("replacement_first"));
+    assertTrue(Double.parseDouble(r.field("replaced_ms")) > 0, r.out());
   }
 }
