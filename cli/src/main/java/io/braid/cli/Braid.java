@@ -41,6 +41,7 @@ import picocli.CommandLine.ParameterException;
       EchoCommand.class,
       PerfCommand.class,
       ConnsCommand.class,
+      WatchCommand.class,
       KeygenCommand.class,
       DemoCommand.class,
       CompletionCommand.class,

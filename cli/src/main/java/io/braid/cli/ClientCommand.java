@@ -60,6 +60,11 @@ abstract class ClientCommand extends BaseCommand {
     return target.peerId().orElseThrow();
   }
 
+  /** More configuration of the command's swarm; none by default. */
+  ConnectionConfig.Builder configure(ConnectionConfig.Builder config) {
+    return config;
+  }
+
   /** A swarm with a fresh Ed25519 identity; the caller closes it. */
   Swarm swarm() {
     if (timeoutSeconds < 1) {
@@ -67,10 +72,10 @@ abstract class ClientCommand extends BaseCommand {
     }
     ConnectionConfig config;
     try {
-      config = ConnectionConfig.builder()
+      config = configure(ConnectionConfig.builder()
           .maxConnectionsPerPeer(connections())
           .connectionTimeout(timeout())
-          .loadBalancingStrategy(balancer())
+          .loadBalancingStrategy(balancer()))
           .build();
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), e);
