@@ -186,10 +186,12 @@ final class SelfCareScenes {
       List<List<String>> rows = new ArrayList<>();
       for (NetConn c : conns) {
         int n = placed.getOrDefault(c.id(), 0);
-        rows.add(List.of(c.id(), c == slow ? "slow" : "fast", ms(rtt(e, c)), String.valueOf(n),
+        long rtt = rtt(e, c);
+        rows.add(List.of(c.id(), c == slow ? "slow" : "fast", rtt < 0 ? "?" : String.format("%.2f", rtt / 1e6),
+            String.valueOf(n),
             String.format("%.1f%%", 100.0 * n / STEERED_STREAMS)));
       }
-      stage.table(List.of("connection", "path", "smoothed RTT", "streams", "share"), rows);
+      stage.table(List.of("connection", "path", "smoothed RTT ms", "streams", "share"), rows);
       int onSlow = placed.getOrDefault(slow.id(), 0);
       double share = (double) onSlow / STEERED_STREAMS;
       out.printf("=> the slow connection got %.1f%% of the new streams (round_robin: 33.3%%, whatever the RTT)%n",
