@@ -8,7 +8,8 @@ import java.util.Objects;
  * load balancer spreads streams over them. Immutable and thread-safe.
  *
  * <p>Defaults ({@link #defaults()}): 3 connections per peer, a 30 s connection timeout, a 10 s handshake
- * timeout, {@code round_robin}, 2048 connections and 128 pending handshakes in total.
+ * timeout, {@code round_robin}, 2048 connections and 128 pending handshakes in total; no keep target, 64
+ * dials in flight, 10 dials per second to one peer with bursts of 20.
  *
  * <pre>{@code
  * ConnectionConfig config = ConnectionConfig.builder()

@@ -94,7 +94,12 @@ public interface NetworkMetrics {
     /** The outbound handshake queue was full, or a dial waited in it past its deadline. */
     HANDSHAKE_QUEUE,
     /** The {@link ConnectionGater} said no. */
-    GATER
+    GATER,
+    /**
+     * The dial budget: a try waited past its deadline for a {@link ConnectionConfig#maxDialsInFlight()}
+     * slot or found the queue full, or its {@link ConnectionConfig#peerDialRate()} token came too late.
+     */
+    DIAL_BUDGET
   }
 
   // ---- connections

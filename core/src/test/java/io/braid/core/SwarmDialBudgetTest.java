@@ -107,7 +107,10 @@ class SwarmDialBudgetTest {
     @Test
     @DisplayName("a try whose token comes after its deadline fails at once with LimitExceededException naming peerDialRate")
     void tokenAfterTheDeadlineIsRefused() {
-      var a = node(perPeer(3).connectionTimeout(Duration.ofMillis(500)).peerDialRate(1).peerDialBurst(2), 3);
+      SwarmMetricsTest.Recorder metrics = new SwarmMetricsTest.Recorder();
+      var a = fx.node(TestIdentity.random(), x -> x.metrics(metrics).retryConfig(SwarmFixture.noJitter(3))
+          .connectionConfig(perPeer(3).connectionTimeout(Duration.ofMillis(500)).peerDialRate(1).peerDialBurst(2)
+              .build()));
       var b = fx.node();
       introduce(a, b);
 
@@ -122,6 +125,8 @@ class SwarmDialBudgetTest {
       assertEquals("peerDialRate", r.limit());
       assertEquals(1, r.value());
       assertEquals(0, fx.clock.pendingTaskCount());
+      assertEquals(List.of("limitRefused DIAL_BUDGET OUTBOUND"), metrics.named("limitRefused"));
+      assertEquals(List.of("dialFailure LIMIT"), metrics.named("dialFailure"));
     }
   }
 

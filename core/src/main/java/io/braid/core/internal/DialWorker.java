@@ -26,12 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the attempts of a {@link DialJob} (go-libp2p's {@code dial_worker.go}): picks the address and
- * transport of each try, takes a handshake slot from the {@link HandshakeQueue} (waiting its turn beyond
- * the pending caps; a wait that outlasts the timeout fails with {@link LimitExceededException}, not
- * retried), bounds the try by
- * {@link ConnectionConfig#connectionTimeout()}, retries on the {@link BackoffPolicy}'s schedule, and ends
- * each attempt exactly once, either by handing its connection to {@link Admission} or by giving its slot
- * back.
+ * transport of each try ({@link AddressPicker}), takes a token and a dial slot from the {@link DialBudget}
+ * and a handshake slot from the {@link HandshakeQueue} (a wait that outlasts the timeout fails with
+ * {@link LimitExceededException}, not retried), bounds the try by {@link ConnectionConfig#connectionTimeout()},
+ * retries on the {@link BackoffPolicy}'s schedule, and ends each attempt exactly once, either by handing its
+ * connection to {@link Admission} or by giving its slot back.
  *
  * <p>Threads: tries start on the caller of {@code dialPeer} or on the scheduler (retries), and their
  * outcomes run on transport threads or the scheduler (timeouts). The peer lock is held only to read and
@@ -125,8 +124,9 @@ final class DialWorker {
     // The peer's dial rate: a token now, or a wait for it within the try's deadline, or a refusal.
     long wait = budget.reserveToken(job.peer.id, config.connectionTimeout().toNanos());
     if (wait < 0) {
-      LimitExceededException e = budget.rateRefusal(job.peer.id, config.connectionTimeout());
-      finishFailed(a, pick.address(), refusals.record(job.peer.id, e), DialFailure.LIMIT);
+      metrics.limitRefused(job.peer.id, LimitScope.DIAL_BUDGET, Direction.OUTBOUND);
+      finishFailed(a, pick.address(), refusals.record(job.peer.id,
+          budget.rateRefusal(job.peer.id, config.connectionTimeout())), DialFailure.LIMIT);
     } else if (wait > 0) {
       later(a, pick.address(), wait, () -> dial(a, pick.transport(), pick.address()));
     } else {
@@ -194,7 +194,8 @@ final class DialWorker {
     CompletableFuture<Void> dialSlot = budget.acquire(peer);
     dialSlot.whenComplete((v, budgetError) -> {
       if (budgetError != null) {
-        if (!(budgetError instanceof CancellationException)) {
+        if (!(budgetError instanceof CancellationException)) { // the queue is full
+          metrics.limitRefused(peer, LimitScope.DIAL_BUDGET, Direction.OUTBOUND);
           f.completeExceptionally(budgetError);
         }
       } else if (!f.isDone()) {
@@ -279,6 +280,7 @@ final class DialWorker {
     Throwable cause = Failures.unwrap(err);
     if (a.timedOut && !a.budgeted) {
       // Waited the whole timeout for a maxDialsInFlight slot: the dial budget, not a network failure.
+      metrics.limitRefused(a.job.peer.id, LimitScope.DIAL_BUDGET, Direction.OUTBOUND);
       cause = budget.waitedTooLong(a.job.peer.id, "to " + addr + " waited " + config.connectionTimeout()
           + " for a dial slot");
     } else if (a.timedOut && !a.granted) {

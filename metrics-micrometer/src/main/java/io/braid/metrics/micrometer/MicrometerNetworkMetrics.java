@@ -262,6 +262,8 @@ public final class MicrometerNetworkMetrics implements NetworkMetrics {
         return "memory";
       case HANDSHAKE_QUEUE:
         return "handshakeQueue";
+      case DIAL_BUDGET:
+        return "dialBudget";
       default:
         return "gater";
     }
