@@ -105,6 +105,33 @@ class SwarmDialBudgetTest {
     }
 
     @Test
+    @DisplayName("closing ends tries still waiting for a token after their dial completed (their slots went to inbound connections)")
+    void closeEndsOrphanedWaits() {
+      io.braid.api.HostIdentity one = TestIdentity.random();
+      io.braid.api.HostIdentity two = TestIdentity.random();
+      boolean oneSmaller = one.peerId().compareTo(two.peerId()) < 0;
+      io.braid.api.HostIdentity larger = oneSmaller ? two : one;
+      io.braid.api.HostIdentity smaller = oneSmaller ? one : two;
+      var a = fx.node(larger, x -> x.retryConfig(SwarmFixture.noJitter(3))
+          .connectionConfig(perPeer(3).peerDialRate(1).peerDialBurst(1).build()));
+      var b = fx.node(smaller, x -> x);
+      introduce(a, b);
+      introduce(b, a);
+      CompletableFuture<List<NetConn>> dial = a.swarm().dialPeer(b.peer());
+      assertEquals(1, a.swarm().getConnections(b.peer()).size(), "one token: one try, two wait");
+      assertEquals(2, fx.clock.pendingTaskCount(), "the two token waits");
+
+      await(b.swarm().dialPeer(a.peer()), "the smaller peer dials: its connections take the waiting tries' slots");
+
+      assertEquals(3, await(dial, "a's dial, its target met by inbound connections").size());
+      assertEquals(2, fx.clock.pendingTaskCount(), "the two tries still wait, outside any dial");
+      a.swarm().close();
+      assertEquals(0, fx.clock.pendingTaskCount(), "close ended them: " + fx.clock.pendingTasks());
+      await(a.swarm().closeFuture(), "closed");
+      assertEquals(0, a.swarm().trackedPeers(), "no record left behind");
+    }
+
+    @Test
     @DisplayName("a try whose token comes after its deadline fails at once with LimitExceededException naming peerDialRate")
     void tokenAfterTheDeadlineIsRefused() {
       SwarmMetricsTest.Recorder metrics = new SwarmMetricsTest.Recorder();

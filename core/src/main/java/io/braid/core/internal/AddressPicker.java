@@ -87,10 +87,11 @@ final class AddressPicker {
   /**
    * Remembers a failed try: its address waits {@code delay} (its retry's), or when not retried ({@code delay}
    * null) the un-jittered delay after that many failures in a row. Limits are not the address's fault, and
-   * a cancelled try says nothing about it.
+   * a cancelled try (or one the closing swarm failed) says nothing about it.
    */
   void failed(PeerId peer, Multiaddr addr, Throwable cause, Duration delay) {
-    if (cause instanceof LimitExceededException || cause instanceof CancellationException) {
+    if (cause instanceof LimitExceededException || cause instanceof CancellationException
+        || cause instanceof io.braid.api.NetworkClosedException) {
       return;
     }
     AddressMemory memory = budget.addresses();

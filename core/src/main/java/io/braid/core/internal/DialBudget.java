@@ -127,6 +127,21 @@ public final class DialBudget {
     }
   }
 
+  /** Fails every try waiting for a slot with {@code failure} (the swarm is closing). */
+  void failQueued(RuntimeException failure) {
+    while (true) {
+      Waiter w;
+      synchronized (lock) {
+        w = queue.poll();
+        if (w == null) {
+          return;
+        }
+        unqueued(w.peer());
+      }
+      w.granted().completeExceptionally(failure);
+    }
+  }
+
   /** The refusal of a try that waited its whole deadline for a slot. */
   LimitExceededException waitedTooLong(PeerId peer, String what) {
     synchronized (lock) {

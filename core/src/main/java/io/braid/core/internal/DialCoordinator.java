@@ -190,5 +190,11 @@ public final class DialCoordinator {
     if (job != null) {
       job.cancel(failure);
     }
+    worker.abandon(peer); // attempts of a dial that completed while they waited
+  }
+
+  /** Ends every attempt still waiting, to any peer (the swarm closes, after cancelling each peer's dial). */
+  public void abandonAll() {
+    worker.abandon(null);
   }
 }

@@ -55,6 +55,7 @@ final class DialWorker {
   private final DialBudget budget;
   private final AddressPicker picker;
   private final RefusalLog refusals;
+  private final AttemptTimers timers;
 
   DialWorker(PeerId localPeer, ConnectionConfig config, BackoffPolicy backoff, ScheduledExecutorService scheduler,
       TransportSet transports, GuardedGater gater, SlotPool slots, Admission admission, ConnectionRegistry registry,
@@ -62,6 +63,8 @@ final class DialWorker {
     this.budget = budget;
     this.refusals = refusals;
     this.picker = new AddressPicker(gater, transports, metrics, budget, backoff);
+    this.timers = new AttemptTimers(scheduler, slots, (a, addr) -> finishFailed(a, addr,
+        new CancellationException("dial cancelled")));
     this.metrics = metrics;
     this.handshakes = handshakes;
     this.localPeer = localPeer;
@@ -143,26 +146,18 @@ final class DialWorker {
     }
   }
 
-  /** Runs {@code task} for {@code a} after {@code nanos}, as a timer its dial's cancellation stops. */
   private void later(DialAttempt a, Multiaddr addr, long nanos, Runnable task) {
-    DialJob job = a.job;
-    ScheduledFuture<?> next;
-    try {
-      next = scheduler.schedule(task, nanos, TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) { // a scheduler shut down under us: the swarm is closing
-      finishFailed(a, addr, new CancellationException("dial cancelled"));
-      return;
-    }
-    boolean cancelNow;
-    job.peer.lock();
-    try {
-      a.retryTimer = next;
-      cancelNow = job.cancelled || slots.isClosed();
-    } finally {
-      job.peer.unlock();
-    }
-    if (cancelNow && next.cancel(false)) {
-      finishFailed(a, addr, new CancellationException("dial cancelled"));
+    timers.later(a, addr, nanos, task);
+  }
+
+  /**
+   * Ends every attempt to {@code peer} (every one if null) waiting between tries, and with {@code peer} null
+   * fails every try waiting for a dial slot: closing must not leave an attempt behind on a timer.
+   */
+  void abandon(PeerId peer) {
+    timers.cancelWaiting(peer);
+    if (peer == null) {
+      budget.failQueued(closedException());
     }
   }
 
@@ -339,6 +334,7 @@ final class DialWorker {
         return;
       }
       a.done = true;
+      timers.ended(a);
       job.running--;
       toRelease = admission.releaseAttempt(p);
       if (!(cause instanceof CancellationException)) {

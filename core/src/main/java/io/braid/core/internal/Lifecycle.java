@@ -75,6 +75,7 @@ public final class Lifecycle {
     for (PeerId peer : registry.peerIds()) {
       closePeer(peer, Failures.closed(localPeer));
     }
+    dials.abandonAll(); // attempts left waiting by dials that completed, and tries queued for a dial slot
     transports.closeTransports();
     stopped.add(slots.drained());
     CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {

@@ -71,6 +71,21 @@ class DialBudgetTest {
   }
 
   @Test
+  @DisplayName("closing fails every try still waiting for a slot")
+  void failQueuedFailsEveryWaiter() {
+    DialBudget b = budget(1, 10, 10);
+    b.acquire(p1);
+    CompletableFuture<Void> w1 = b.acquire(p1);
+    CompletableFuture<Void> w2 = b.acquire(p2);
+    b.failQueued(new io.braid.api.NetworkClosedException("closed"));
+    assertTrue(w1.isCompletedExceptionally() && w2.isCompletedExceptionally());
+    assertEquals(0, b.queued());
+    assertEquals(0, b.queued(p2));
+    b.release();
+    assertEquals(0, b.inFlight());
+  }
+
+  @Test
   @DisplayName("a peer's bucket gives its burst at once, then one token per 1/rate, per peer")
   void tokenBucket() {
     DialBudget b = budget(64, 4, 2); // a token every 250 ms
