@@ -119,14 +119,14 @@ class SwarmDialBudgetTest {
       introduce(b, a);
       CompletableFuture<List<NetConn>> dial = a.swarm().dialPeer(b.peer());
       assertEquals(1, a.swarm().getConnections(b.peer()).size(), "one token: one try, two wait");
-      assertEquals(2, fx.clock.pendingTaskCount(), "the two token waits");
+      assertEquals(2, fx.timersBesidesKeepAlive().size(), "the two token waits");
 
       await(b.swarm().dialPeer(a.peer()), "the smaller peer dials: its connections take the waiting tries' slots");
 
       assertEquals(3, await(dial, "a's dial, its target met by inbound connections").size());
-      assertEquals(2, fx.clock.pendingTaskCount(), "the two tries still wait, outside any dial");
+      assertEquals(2, fx.timersBesidesKeepAlive().size(), "the two tries still wait, outside any dial");
       a.swarm().close();
-      assertEquals(0, fx.clock.pendingTaskCount(), "close ended them: " + fx.clock.pendingTasks());
+      assertEquals(0, fx.timersBesidesKeepAlive().size(), "close ended them: " + fx.timersBesidesKeepAlive());
       await(a.swarm().closeFuture(), "closed");
       assertEquals(0, a.swarm().trackedPeers(), "no record left behind");
     }
@@ -151,7 +151,7 @@ class SwarmDialBudgetTest {
       assertEquals(b.peer().toString(), r.scopeName());
       assertEquals("peerDialRate", r.limit());
       assertEquals(1, r.value());
-      assertEquals(0, fx.clock.pendingTaskCount());
+      assertEquals(0, fx.timersBesidesKeepAlive().size());
       assertEquals(List.of("limitRefused DIAL_BUDGET OUTBOUND"), metrics.named("limitRefused"));
       assertEquals(List.of("dialFailure LIMIT"), metrics.named("dialFailure"));
     }

@@ -66,7 +66,7 @@ class SwarmKeepConnectedTest {
       // The first redial reaches b before b has seen the kill (the two ends close one after the other); b,
       // still at its cap of 3, drops it. That round added nothing, so the next one comes 100 ms later.
       assertEquals(2, a.swarm().getConnections(b.peer()).size());
-      assertEquals(1, fx.clock.pendingTaskCount(), "the next round's timer");
+      assertEquals(1, fx.timersBesidesKeepAlive().size(), "the next round's timer");
       fx.clock.forward(Duration.ofMillis(100));
 
       List<NetConn> now = a.swarm().getConnections(b.peer());
@@ -112,7 +112,7 @@ class SwarmKeepConnectedTest {
       assertEquals(List.of(2, 2), keep.triesPerRound());
       assertInstanceOf(TransportException.class, ((DialException) keep.gaveUpCauses.get(0)).attempts().get(0).cause());
       assertFalse(handle.isActive());
-      assertEquals(0, fx.clock.pendingTaskCount(), "nothing armed: " + fx.clock.pendingTasks());
+      assertEquals(0, fx.timersBesidesKeepAlive().size(), "nothing armed: " + fx.timersBesidesKeepAlive());
       PeerExplanation why = a.swarm().explain(b.peer());
       assertEquals(PeerExplanation.Keep.GAVE_UP, why.keep());
       assertEquals(4, why.addresses().get(0).failuresInARow());
@@ -196,13 +196,13 @@ class SwarmKeepConnectedTest {
       introduce(a, b);
       refuse(a, 1000);
       KeepConnected handle = a.swarm().keepConnected(b.peer(), 1);
-      assertEquals(1, fx.clock.pendingTaskCount(), "the retry timer");
+      assertEquals(1, fx.timersBesidesKeepAlive().size(), "the retry timer");
 
       a.swarm().close();
 
       assertFalse(handle.isActive());
       await(a.swarm().closeFuture(), "closed");
-      assertEquals(0, fx.clock.pendingTaskCount(), "timers left: " + fx.clock.pendingTasks());
+      assertEquals(0, fx.timersBesidesKeepAlive().size(), "timers left: " + fx.timersBesidesKeepAlive());
     }
 
     @Test
