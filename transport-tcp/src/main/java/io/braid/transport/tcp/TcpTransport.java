@@ -539,6 +539,8 @@ public final class TcpTransport implements Transport {
     for (Channel ch : channels) {
       ch.close();
     }
+    // Connections already secured keep their own references to the shared TLS contexts.
+    upgrader.close();
     // No quiet period: the close and GoAway writes queued above still run before the loops stop.
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
   }

@@ -10,6 +10,7 @@ import io.braid.api.ResourceManager;
 import io.braid.api.StreamRouter;
 import io.braid.transport.tcp.internal.mss.MultistreamHandler;
 import io.braid.transport.tcp.internal.noise.NoiseHandshakeHandler;
+import io.braid.transport.tcp.internal.tls.TlsContexts;
 import io.braid.transport.tcp.internal.tls.TlsHandshake;
 import io.braid.transport.tcp.internal.yamux.YamuxConfig;
 import io.netty.channel.Channel;
@@ -33,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  * later event-loop task, after the handshake handler removed itself. An {@link InboundHold} installed at
  * once keeps whatever is read in between (a responder should send nothing then) and hands it on.
  *
+ * <p>With TLS among its protocols the upgrader holds the transport's {@link TlsContexts}: one TLS context per
+ * role, shared by every connection, each connection with its own fresh certificate; {@link #close()}
+ * releases them.
+ *
  * <p>The whole upgrade is bounded by one timeout (each stage also has it). On any failure the channel is
  * closed and the future fails with the stage's exception. Thread-safe; all work runs on the channel's
  * event loop.
@@ -47,6 +52,7 @@ public final class Upgrader {
   private final YamuxConfig yamuxConfig;
   private final ResourceManager resources;
   private final Security security;
+  private final TlsContexts tls;
 
   /**
    * The security protocols of an upgrader: {@code protocols} (ids, at least one, each {@value
@@ -91,6 +97,19 @@ public final class Upgrader {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.yamuxConfig = Objects.requireNonNull(yamuxConfig, "yamuxConfig");
     this.security = Objects.requireNonNull(security, "security");
+    this.tls = security.protocols().contains(TlsHandshake.PROTOCOL_ID)
+        ? new TlsContexts(identity, security.openSsl(), security.earlyMuxer() ? List.of(YAMUX) : List.of())
+        : null;
+  }
+
+  /**
+   * Releases what the upgrader shares between connections (the TLS contexts); idempotent. Upgrades that
+   * start afterwards may fail; connections already up are unaffected.
+   */
+  public void close() {
+    if (tls != null) {
+      tls.close();
+    }
   }
 
   /**
@@ -152,15 +171,14 @@ public final class Upgrader {
   /** TLS, then the muxer ALPN chose or multistream-select {@value #YAMUX}. */
   private void upgradeTls(Channel channel, Direction direction, PeerId expectedPeer, Multiaddr localAddress,
       Multiaddr remoteAddress, CompletableFuture<TcpConn> result) {
-    TlsHandshake tls;
+    TlsHandshake handshake;
     try {
-      tls = TlsHandshake.install(channel, identity, direction == Direction.OUTBOUND, expectedPeer,
-          security.openSsl(), security.earlyMuxer() ? List.of(YAMUX) : List.of(), timeout);
+      handshake = TlsHandshake.install(channel, tls, direction == Direction.OUTBOUND, expectedPeer, timeout);
     } catch (RuntimeException e) {
       result.completeExceptionally(TcpConn.unwrap(e));
       return;
     }
-    tls.result().whenComplete((secured, tlsError) -> {
+    handshake.result().whenComplete((secured, tlsError) -> {
       if (tlsError != null) {
         result.completeExceptionally(TcpConn.unwrap(tlsError));
       } else if (YAMUX.equals(secured.earlyMuxer())) {
