@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Upgrades a raw TCP channel into a {@link TcpConn}: multistream-select of the security protocol ({@code
@@ -136,8 +137,10 @@ public final class Upgrader {
         channel.close();
       }
     });
+    // The stage running now, named in the exception if the peer closes the connection.
+    AtomicReference<String> stage = new AtomicReference<>("security protocol negotiation");
     channel.closeFuture().addListener(f -> result.completeExceptionally(
-        new ConnectionClosedException("the connection closed during the upgrade")));
+        new ConnectionClosedException("the connection closed during the upgrade (" + stage.get() + ")")));
 
     MultistreamHandler securityNegotiation = initiator
         ? MultistreamHandler.initiator(security.protocols(), timeout)
@@ -148,9 +151,11 @@ public final class Upgrader {
         return;
       }
       if (TlsHandshake.PROTOCOL_ID.equals(protocol)) {
-        upgradeTls(channel, direction, expectedPeer, localAddress, remoteAddress, result);
+        stage.set("TLS handshake");
+        upgradeTls(channel, direction, expectedPeer, localAddress, remoteAddress, stage, result);
         return;
       }
+      stage.set("Noise handshake");
       NoiseHandshakeHandler noise = initiator
           ? NoiseHandshakeHandler.initiator(identity, expectedPeer, timeout)
           : NoiseHandshakeHandler.responder(identity, timeout);
@@ -159,6 +164,7 @@ public final class Upgrader {
           result.completeExceptionally(TcpConn.unwrap(noiseError));
           return;
         }
+        stage.set("muxer negotiation");
         negotiateMuxer(channel, direction, secured.remotePeerId(), NoiseHandshakeHandler.PROTOCOL_ID, localAddress,
             remoteAddress, result);
       });
@@ -170,7 +176,7 @@ public final class Upgrader {
 
   /** TLS, then the muxer ALPN chose or multistream-select {@value #YAMUX}. */
   private void upgradeTls(Channel channel, Direction direction, PeerId expectedPeer, Multiaddr localAddress,
-      Multiaddr remoteAddress, CompletableFuture<TcpConn> result) {
+      Multiaddr remoteAddress, AtomicReference<String> stage, CompletableFuture<TcpConn> result) {
     TlsHandshake handshake;
     try {
       handshake = TlsHandshake.install(channel, tls, direction == Direction.OUTBOUND, expectedPeer, timeout);
@@ -185,6 +191,7 @@ public final class Upgrader {
         startYamux(channel, direction, secured.remotePeer(), TlsHandshake.PROTOCOL_ID, true, localAddress,
             remoteAddress, result);
       } else {
+        stage.set("muxer negotiation");
         negotiateMuxer(channel, direction, secured.remotePeer(), TlsHandshake.PROTOCOL_ID, localAddress,
             remoteAddress, result);
       }

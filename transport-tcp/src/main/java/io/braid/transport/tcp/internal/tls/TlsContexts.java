@@ -23,7 +23,8 @@ import javax.net.ssl.SSLException;
 /**
  * The libp2p TLS contexts of one transport: one Netty {@link SslContext} per role (client, server), built
  * on first use and shared by every connection, while each connection still presents a certificate of its
- * own, made fresh for it (libp2p/specs tls/tls.md allows reuse; Braid does not reuse).
+ * own, made fresh for it (libp2p/specs tls/tls.md allows reuse; Braid does not reuse) and taken from a
+ * small {@link CertificatePool} stocked off the event loops.
  *
  * <p>Design note. Building an {@code SslContext} costs tens of milliseconds (a JDK {@code SSLContext}, or a
  * native BoringSSL context), so building one per connection made a TLS upgrade several times slower than
@@ -48,6 +49,7 @@ public final class TlsContexts implements AutoCloseable {
 
   private final boolean openSsl;
   private final List<String> muxers;
+  private final CertificatePool pool;
   private final Supplier<Libp2pCertificate.CertifiedKey> certificates;
   private final Map<String, TlsSession> sessions = new ConcurrentHashMap<>();
   private final AtomicLong nextToken = new AtomicLong();
@@ -65,18 +67,19 @@ public final class TlsContexts implements AutoCloseable {
    *     {@value TlsHandshake#ALPN_LIBP2P}
    */
   public TlsContexts(HostIdentity identity, boolean openSsl, List<String> muxers) {
-    this(openSsl, muxers, certificateSource(identity), Clock.systemUTC());
+    this(openSsl, muxers, new CertificatePool(certificateMaker(identity)), Clock.systemUTC());
   }
 
-  TlsContexts(boolean openSsl, List<String> muxers, Supplier<Libp2pCertificate.CertifiedKey> certificates,
-      Clock clock) {
+  /** @param certificates where each connection's certificate comes from; closed with the contexts */
+  TlsContexts(boolean openSsl, List<String> muxers, CertificatePool certificates, Clock clock) {
     this.openSsl = openSsl;
     this.muxers = List.copyOf(muxers);
-    this.certificates = Objects.requireNonNull(certificates, "certificates");
+    this.pool = Objects.requireNonNull(certificates, "certificates");
+    this.certificates = pool::take;
     this.trustManager = new Libp2pTrustManager(sessions::get, clock);
   }
 
-  private static Supplier<Libp2pCertificate.CertifiedKey> certificateSource(HostIdentity identity) {
+  private static Supplier<Libp2pCertificate.CertifiedKey> certificateMaker(HostIdentity identity) {
     Objects.requireNonNull(identity, "identity");
     return () -> Libp2pCertificate.generate(identity);
   }
@@ -170,6 +173,7 @@ public final class TlsContexts implements AutoCloseable {
       return;
     }
     closed = true;
+    pool.close();
     // A BoringSSL context is reference counted (each engine holds its own reference); the JDK's is not.
     ReferenceCountUtil.release(client);
     ReferenceCountUtil.release(server);
