@@ -106,9 +106,10 @@ public final class TlsContexts implements AutoCloseable {
     return session;
   }
 
-  /** Forgets {@code session}; idempotent. */
+  /** Forgets {@code session} and drops its certificate; idempotent. */
   void forget(TlsSession session) {
     sessions.remove(session.token(), session);
+    session.end();
   }
 
   /** How many handshakes hold a session now. */

@@ -19,6 +19,7 @@ final class TlsSession {
   private final PeerId expectedPeer;
   private final Supplier<Libp2pCertificate.CertifiedKey> keys;
   private Libp2pCertificate.CertifiedKey key; // guarded by this
+  private boolean ended; // guarded by this
   private volatile Libp2pCertificateVerifier.Verified verified;
   private volatile BraidException failure;
 
@@ -38,17 +39,28 @@ final class TlsSession {
     return expectedPeer;
   }
 
-  /** This connection's certificate and key, made on the first call. */
+  /**
+   * This connection's certificate and key, made on the first call.
+   *
+   * @throws IllegalStateException after {@link #end()}
+   */
   synchronized Libp2pCertificate.CertifiedKey key() {
+    if (ended) {
+      throw new IllegalStateException("the TLS handshake of " + token + " has ended");
+    }
     if (key == null) {
       key = Objects.requireNonNull(keys.get(), "the certificate source gave null");
     }
     return key;
   }
 
-  /** Whether {@link #key()} was called. */
-  synchronized boolean hasKey() {
-    return key != null;
+  /**
+   * Drops the certificate and key once the handshake is over (the connection may live on for hours; its
+   * TLS engine keeps what it needs). Idempotent.
+   */
+  synchronized void end() {
+    ended = true;
+    key = null;
   }
 
   /** The peer the certificate proved, or null if none was accepted (yet). */
