@@ -20,12 +20,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Braid↔Braid against js↔js in one run, with ratios: perf up/down (1 stream; 8 streams on 1, 2 and 3
- * connections), ping RTT p50/p99 on an open stream, connection set-up rate and memory per idle
- * connection; Braid on this JVM's JDK and on every newer JDK found under {@code /usr/lib/jvm}.
+ * Braid↔Braid against js↔js in one run, with ratios: perf up/down over Noise (1 stream; 8 streams on 1, 2
+ * and 3 connections) and over TLS (1 stream; 8 streams on 1 and 3 connections), ping RTT p50/p99 on an open
+ * stream, connection set-up rate (Noise and TLS) and memory per idle connection; Braid on this JVM's JDK
+ * and on every newer JDK found under {@code /usr/lib/jvm}.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Compare [--rounds R] [--mib M]
- *     [--pings N] [--setup N] [--idle N] [--js-dir interop-tests/js] [--no-js]</pre>
+ *     [--pings N] [--setup N] [--idle N] [--security noise,tls] [--js-dir interop-tests/js] [--no-js]</pre>
+ *
+ * <p>Braid's TLS runs on the transport's default provider (BoringSSL where it loads), js's on
+ * {@code @libp2p/tls}. Besides Braid ÷ js of each row, a second table gives each Braid TLS row divided by
+ * js's Noise row of the same shape (the issue's target for TLS is stated against both).
  *
  * <p>Each round runs every side once, interleaved (Braid on each JDK, then js, then the next round), each
  * Braid side in a fresh JVM ({@link CompareBraid}) and each js case in fresh node processes (a
@@ -47,6 +52,7 @@ public final class Compare {
     int setups = 200;
     int idle = 1000;
     String jsDir = "interop-tests/js";
+    String security = "noise,tls";
     boolean js = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -56,6 +62,7 @@ public final class Compare {
         case "--setup" -> setups = Integer.parseInt(args[++i]);
         case "--idle" -> idle = Integer.parseInt(args[++i]);
         case "--js-dir" -> jsDir = args[++i];
+        case "--security" -> security = args[++i];
         case "--no-js" -> js = false;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -80,7 +87,7 @@ public final class Compare {
         }
         List<String> cmd = List.of(jdk.toString(), "-cp", jar, CompareBraid.class.getName(),
             "--mib", Long.toString(mib), "--pings", Integer.toString(pings), "--setup", Integer.toString(setups),
-            "--idle", Integer.toString(idle));
+            "--idle", Integer.toString(idle), "--security", security);
         System.out.printf(Locale.ROOT, "round %d: %s (load %s)%n", r, column, loadAverage());
         for (String line : run(cmd, 600)) {
           Matcher m = METRIC.matcher(line);
@@ -95,7 +102,7 @@ public final class Compare {
           columns.add(column);
         }
         System.out.printf(Locale.ROOT, "round %d: js (load %s)%n", r, loadAverage());
-        runJs(peer, mib, pings, setups, Math.min(idle, 800), values);
+        runJs(peer, mib, pings, setups, Math.min(idle, 800), List.of(security.split(",")), values);
       }
     }
     System.out.printf(Locale.ROOT, "%nload after: %s%n%n", loadAverage());
@@ -107,9 +114,9 @@ public final class Compare {
   }
 
   /** The js cases: one listener per round, one dialer per case. */
-  private static void runJs(Path peer, long mib, int pings, int setups, int idle,
+  private static void runJs(Path peer, long mib, int pings, int setups, int idle, List<String> securities,
       Map<String, Map<String, List<Double>>> values) throws Exception {
-    Process listener = new ProcessBuilder("node", peer.toString(), "listen")
+    Process listener = new ProcessBuilder("node", peer.toString(), "listen", "--security", String.join(",", securities))
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8));
@@ -135,34 +142,43 @@ public final class Compare {
       });
       drain.setDaemon(true);
       drain.start();
-      // Warm-up, as the Braid side does.
-      jsDial(peer, address, "--perf-streams", "1", "--perf-upload", Long.toString(mib / 2 * MIB),
-          "--perf-download", Long.toString(mib / 2 * MIB));
-      int[][] shapes = {{1, 1}, {8, 1}, {8, 2}, {8, 3}};
-      for (int[] shape : shapes) {
-        long each = mib * MIB / shape[0];
-        String json = jsDial(peer, address, "--connections", Integer.toString(shape[1]),
-            "--perf-streams", Integer.toString(shape[0]), "--perf-upload", Long.toString(each),
-            "--perf-download", Long.toString(each));
-        Map<String, Double> n = numbers(json);
-        double total = (double) each * shape[0] / MIB;
-        String tag = shape[0] + "x" + shape[1];
-        if (n.containsKey("uploadMs")) {
-          add(values, "perf.noise.up." + tag, "js", total / (n.get("uploadMs") / 1e3));
-          add(values, "perf.noise.down." + tag, "js", total / (n.get("downloadMs") / 1e3));
+      boolean first = true;
+      for (String security : securities) {
+        // Warm-up, as the Braid side does.
+        jsDial(peer, address, "--security", security, "--perf-streams", "1", "--perf-upload",
+            Long.toString(mib / 2 * MIB), "--perf-download", Long.toString(mib / 2 * MIB));
+        int[][] shapes = security.equals("noise")
+            ? new int[][] {{1, 1}, {8, 1}, {8, 2}, {8, 3}}
+            : new int[][] {{1, 1}, {8, 1}, {8, 3}};
+        for (int[] shape : shapes) {
+          long each = mib * MIB / shape[0];
+          String json = jsDial(peer, address, "--security", security, "--connections", Integer.toString(shape[1]),
+              "--perf-streams", Integer.toString(shape[0]), "--perf-upload", Long.toString(each),
+              "--perf-download", Long.toString(each));
+          Map<String, Double> n = numbers(json);
+          double total = (double) each * shape[0] / MIB;
+          String tag = shape[0] + "x" + shape[1];
+          if (n.containsKey("uploadMs")) {
+            add(values, "perf." + security + ".up." + tag, "js", total / (n.get("uploadMs") / 1e3));
+            add(values, "perf." + security + ".down." + tag, "js", total / (n.get("downloadMs") / 1e3));
+          }
         }
-      }
-      Map<String, Double> n = numbers(jsDial(peer, address, "--stream-pings", Integer.toString(pings),
-          "--setup", Integer.toString(setups), "--idle", Integer.toString(idle)));
-      if (n.containsKey("p50Ms")) {
-        add(values, "ping.p50", "js", n.get("p50Ms") * 1e3);
-        add(values, "ping.p99", "js", n.get("p99Ms") * 1e3);
-      }
-      if (n.containsKey("perSecond")) {
-        add(values, "setup.rate", "js", n.get("perSecond"));
-      }
-      if (n.containsKey("bytesPerConnection")) {
-        add(values, "idle.bytes", "js", n.get("bytesPerConnection"));
+        Map<String, Double> n = first
+            ? numbers(jsDial(peer, address, "--security", security, "--stream-pings", Integer.toString(pings),
+                "--setup", Integer.toString(setups), "--idle", Integer.toString(idle)))
+            : numbers(jsDial(peer, address, "--security", security, "--setup", Integer.toString(setups)));
+        if (n.containsKey("p50Ms")) {
+          add(values, "ping.p50", "js", n.get("p50Ms") * 1e3);
+          add(values, "ping.p99", "js", n.get("p99Ms") * 1e3);
+        }
+        if (n.containsKey("perSecond")) {
+          add(values, security.equals("noise") ? "setup.rate" : "setup." + security + ".rate", "js",
+              n.get("perSecond"));
+        }
+        if (n.containsKey("bytesPerConnection")) {
+          add(values, "idle.bytes", "js", n.get("bytesPerConnection"));
+        }
+        first = false;
       }
     } finally {
       listener.getOutputStream().close();
@@ -259,12 +275,48 @@ public final class Compare {
       }
       System.out.println(row);
     }
+    if (js && !braid.isEmpty()) {
+      printTlsAgainstJsNoise(values, braid);
+    }
     System.out.println();
-    System.out.println("perf.*: MiB/s of payload (higher is better; noise = the security protocol); ping.*: µs per"
-        + " round trip on an open stream (lower is better); setup.rate: connections/s (TCP + security + Yamux +"
-        + " one stream; higher is better); idle.bytes: bytes per idle connection end after GC (heap + direct for"
+    System.out.println("perf.*: MiB/s of payload (higher is better; noise, tls = the security protocol); ping.*: µs per"
+        + " round trip on an open stream (lower is better); setup.rate (Noise), setup.tls.rate: connections/s (TCP"
+        + " + security + Yamux + one stream; higher is better); idle.bytes: bytes per idle connection end after GC (heap + direct for"
         + " Braid, V8 heap + external for js; lower is better); chacha.limit: one core sealing Noise frames with"
         + " the JDK's ChaCha20-Poly1305, MiB/s.");
+  }
+
+  /** Each Braid TLS row divided by js's Noise row of the same shape (perf and set-up). */
+  private static void printTlsAgainstJsNoise(Map<String, Map<String, List<Double>>> values, List<String> braid) {
+    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%n| %-22s |", "Braid TLS ÷ js Noise"));
+    StringBuilder rule = new StringBuilder("|------------------------|");
+    for (String c : braid) {
+      head.append(String.format(Locale.ROOT, " %14s |", c.substring(6) + " TLS ÷ js noise"));
+      rule.append("---------------:|");
+    }
+    List<String> rows = new ArrayList<>();
+    for (Map.Entry<String, Map<String, List<Double>>> e : values.entrySet()) {
+      String metric = e.getKey();
+      String noise = metric.startsWith("perf.tls.") ? "perf.noise." + metric.substring("perf.tls.".length())
+          : metric.equals("setup.tls.rate") ? "setup.rate" : null;
+      List<Double> j = noise == null || !values.containsKey(noise) ? null : values.get(noise).get("js");
+      if (j == null) {
+        continue;
+      }
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %-22s |", metric));
+      for (String c : braid) {
+        List<Double> b = e.getValue().get(c);
+        row.append(b == null ? String.format(Locale.ROOT, " %14s |", "")
+            : String.format(Locale.ROOT, " %13.2f× |", median(b) / median(j)));
+      }
+      rows.add(row.toString());
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    System.out.println(head);
+    System.out.println(rule);
+    rows.forEach(System.out::println);
   }
 
   private static String label(String metric) {

@@ -10,6 +10,7 @@ import io.braid.identity.Identity;
 import io.braid.protocols.Perf;
 import io.braid.protocols.PerfResult;
 import io.braid.testkit.TestStreamRouter;
+import io.braid.transport.tcp.SecurityProtocol;
 import io.braid.transport.tcp.TcpTransport;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -31,20 +32,21 @@ import javax.crypto.spec.SecretKeySpec;
  * every measurement {@code peer.mjs dial} makes for js, printed as {@code METRIC <name> <value>} lines.
  *
  * <pre>java -cp benchmarks.jar io.braid.benchmarks.CompareBraid [--mib M] [--pings N] [--setup N] [--idle N]
- *     [--security noise] [--only 1x1|8x1|8x2|8x3]</pre>
+ *     [--security noise,tls] [--only 1x1|8x1|8x2|8x3]</pre>
  *
- * <p>{@code --only} runs that one perf shape and nothing else (for profiling).
+ * <p>{@code --security} lists the security protocols to measure, each on its own pair of transports that
+ * offer only that one (default {@code noise}); TLS runs on the transport's default provider (BoringSSL where
+ * it loads). {@code --only} runs that one perf shape and nothing else (for profiling).
  *
  * <p>Metrics: {@code perf.<security>.<up|down>.<streams>x<connections>} in MiB/s of payload (each phase
- * from the first stream's start to the slowest stream's end of that phase, as perf.mjs measures js);
+ * from the first stream's start to the slowest stream's end of that phase, as perf.mjs measures js; Noise
+ * 1x1, 8x1, 8x2 and 8x3, TLS 1x1, 8x1 and 8x3);
  * {@code chacha.limit} (MiB/s of one thread sealing 65,519-byte Noise frames with the JDK's
  * ChaCha20-Poly1305, the one-core ceiling); {@code ping.p50}, {@code ping.p99} (µs per 32-byte round trip
- * on one open /ipfs/ping/1.0.0 stream); {@code setup.rate} (new connections per second, one after another,
- * each TCP + security + Yamux + one negotiated stream, then closed); {@code idle.bytes} (heap plus direct
- * memory per connection end after GC, both ends in this JVM).
- *
- * <p>Security is a dimension of the perf rows; only {@code noise} exists today (TLS will add
- * {@code tls} through the transport builder).
+ * on one open /ipfs/ping/1.0.0 stream); {@code setup.rate} for Noise and {@code setup.tls.rate} for TLS (new
+ * connections per second, one after another, each TCP + security + Yamux + one negotiated stream, then
+ * closed); {@code idle.bytes} (heap plus direct memory per connection end after GC, both ends in this JVM).
+ * Ping, idle memory and the ChaCha limit are measured once, on the first security protocol listed.
  */
 public final class CompareBraid {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -71,16 +73,27 @@ public final class CompareBraid {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    if (!security.equals("noise")) {
-      throw new IllegalArgumentException("security " + security + " is not available yet (only noise)");
+    List<SecurityProtocol> protocols = new ArrayList<>();
+    for (String name : security.split(",")) {
+      protocols.add(SecurityProtocol.parse(name));
     }
     metric("chacha.limit", chachaLimitMiBps());
+    boolean first = true;
+    for (SecurityProtocol protocol : protocols) {
+      measure(protocol, first, mib, pings, setups, idle, only);
+      first = false;
+    }
+  }
 
+  /** Every metric of one security protocol, on a pair of transports that offer only that one. */
+  private static void measure(SecurityProtocol protocol, boolean all, long mib, int pings, int setups, int idle,
+      String only) throws Exception {
     Identity serverId = Identity.generate();
     TcpTransport server = TcpTransport.builder(new TransportContext(serverId,
-        new TestStreamRouter().register(Perf.PROTOCOL, Perf.server()), WAIT)).build();
+        new TestStreamRouter().register(Perf.PROTOCOL, Perf.server()), WAIT)).security(List.of(protocol)).build();
     TcpTransport client = TcpTransport.builder(
-        new TransportContext(Identity.generate(), new TestStreamRouter(), WAIT)).build();
+        new TransportContext(Identity.generate(), new TestStreamRouter(), WAIT)).security(List.of(protocol)).build();
+    String security = protocol.toString();
     try {
       TransportListener listener = server.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"),
           SwarmFixtures.ACCEPT_ALL).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -93,7 +106,9 @@ public final class CompareBraid {
       // Warm-up: the JIT compiles the path before anything is timed.
       perf(conns, 1, 1, Math.max(16, mib / 2) * MIB);
       perf(conns, 8, 3, Math.max(16, mib / 2) * MIB);
-      int[][] shapes = {{1, 1}, {8, 1}, {8, 2}, {8, 3}};
+      int[][] shapes = protocol == SecurityProtocol.NOISE
+          ? new int[][] {{1, 1}, {8, 1}, {8, 2}, {8, 3}}
+          : new int[][] {{1, 1}, {8, 1}, {8, 3}};
       for (int[] shape : shapes) {
         if (!only.isEmpty() && !only.equals(shape[0] + "x" + shape[1])) {
           continue;
@@ -106,11 +121,16 @@ public final class CompareBraid {
       if (!only.isEmpty()) {
         return;
       }
-      double[] rtt = ping(conns.get(0), pings);
-      metric("ping.p50", rtt[0]);
-      metric("ping.p99", rtt[1]);
-      metric("setup.rate", setupRate(client, address, peer, setups));
-      metric("idle.bytes", idleBytes(client, address, peer, idle));
+      if (all) {
+        double[] rtt = ping(conns.get(0), pings);
+        metric("ping.p50", rtt[0]);
+        metric("ping.p99", rtt[1]);
+      }
+      metric(protocol == SecurityProtocol.NOISE ? "setup.rate" : "setup." + security + ".rate",
+          setupRate(client, address, peer, setups));
+      if (all) {
+        metric("idle.bytes", idleBytes(client, address, peer, idle));
+      }
     } finally {
       client.close();
       server.close();

@@ -9,15 +9,24 @@ import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
-/** {@code --security tls|noise}: the security protocols of the node's TCP transport, preferred first. */
+/**
+ * {@code --security tls|noise}: the security protocols of the node's TCP transport, preferred first; absent,
+ * the transport's default ({@link TcpTransport.Builder#defaultSecurity}).
+ */
 final class SecurityOption {
-  @Option(names = "--security", paramLabel = "LIST", defaultValue = "noise,tls",
-      description = "Security protocols, comma-separated, preferred first: tls, noise (default: ${DEFAULT-VALUE}). "
+  @Option(names = "--security", paramLabel = "LIST",
+      description = "Security protocols, comma-separated, preferred first: tls, noise (default: tls,noise where "
+          + "BoringSSL loads, as on linux-x86_64; noise,tls elsewhere). "
           + "A dialer proposes them in this order; a listener offers exactly these.")
   String security;
 
-  /** The protocols named, in order. */
+  /** The protocols named, in order; the transport's default when the option is absent. */
   List<SecurityProtocol> protocols() {
+    if (security == null) {
+      return TcpTransport.Builder.defaultSecurity(
+          TcpTransport.openSslAvailable() ? io.braid.transport.tcp.TlsProvider.OPENSSL
+              : io.braid.transport.tcp.TlsProvider.JDK);
+    }
     List<SecurityProtocol> list = new ArrayList<>();
     for (String name : security.split(",", -1)) {
       SecurityProtocol p;

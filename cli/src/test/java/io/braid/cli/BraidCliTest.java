@@ -58,6 +58,15 @@ class BraidCliTest {
     }
 
     @Test
+    void withoutSecurityTheDialerProposesTheTransportsDefaultFirst() {
+      CliRun run = CliRun.of("ping", listener.address, "--count", "1", "--json");
+      assertEquals(0, run.exitCode(), run.err());
+      // TLS first where BoringSSL loads (TcpTransport.Builder.defaultSecurity), else Noise.
+      assertEquals(io.braid.transport.tcp.TcpTransport.openSslAvailable() ? "\"tls\"" : "\"noise\"",
+          run.field("security"));
+    }
+
+    @Test
     void securityChoosesTheProtocolTheDialerProposesFirst() {
       CliRun tls = CliRun.of("ping", listener.address, "--count", "1", "--security", "tls,noise", "--json");
       assertEquals(0, tls.exitCode(), tls.err());

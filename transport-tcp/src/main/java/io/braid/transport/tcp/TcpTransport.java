@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The libp2p TCP transport: dials and listens on {@code /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>} (optionally
- * ending in {@code /p2p/<id>}) and upgrades each connection with multistream-select, Noise and Yamux.
+ * ending in {@code /p2p/<id>}) and upgrades each connection with multistream-select, a security protocol
+ * (libp2p TLS 1.3 or Noise, see {@link Builder#security}; by default TLS first where BoringSSL loads) and
+ * Yamux.
  *
  * <h2>Threads</h2>
  * One Netty event loop group per transport (epoll where {@link Epoll#isAvailable()} and not disabled, NIO
@@ -69,7 +71,8 @@ import org.slf4j.LoggerFactory;
  * the common {@link java.util.concurrent.ForkJoinPool}. All methods are thread-safe.
  *
  * <h2>Timeouts and cancellation</h2>
- * The whole upgrade (multistream-select, Noise, multistream-select, Yamux) is bounded by
+ * The whole upgrade (multistream-select, TLS or Noise, multistream-select unless TLS's ALPN chose Yamux,
+ * Yamux) is bounded by
  * {@link TransportContext#handshakeTimeout()} in both directions, and the TCP connect of a dial by the same
  * duration; a dial that runs out of time fails with {@link io.braid.api.ConnectionTimeoutException}
  * (retryable). Cancelling a dial's future closes its socket at whatever stage it is. Negotiating the protocol
@@ -104,7 +107,7 @@ import org.slf4j.LoggerFactory;
  * {@link NetConn#newStream} with {@link io.braid.api.LimitExceededException}.
  *
  * <h2>Metrics</h2>
- * Every socket, dialed or accepted, counts its wire bytes (after Noise encryption and Yamux framing, and
+ * Every socket, dialed or accepted, counts its wire bytes (after encryption and Yamux framing, and
  * the handshakes included) and reports them to {@link TransportContext#metrics()} as
  * {@link NetworkMetrics#bytesRead} and {@link NetworkMetrics#bytesWritten} with the transport name
  * {@value #METRICS_NAME}, once per read batch and once per flush, on the socket's event loop. Nothing is
@@ -133,6 +136,8 @@ public final class TcpTransport implements Transport {
   private final Class<? extends Channel> channelType;
   private final Class<? extends ServerChannel> serverChannelType;
   private final Upgrader upgrader;
+  private final List<SecurityProtocol> security;
+  private final TlsProvider tlsProvider;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final Set<TcpConn> connections = ConcurrentHashMap.newKeySet();
@@ -164,6 +169,21 @@ public final class TcpTransport implements Transport {
     StreamRouter router = protocol -> user.handlerFor(protocol).or(() -> Optional.ofNullable(builtIns.get(protocol)));
     this.upgrader = new Upgrader(context.identity(), router, context.handshakeTimeout(), b.yamuxConfig,
         context.resources(), b.upgraderSecurity());
+    this.security = b.effectiveSecurity();
+    this.tlsProvider = b.effectiveTlsProvider();
+  }
+
+  /**
+   * The security protocols this transport offers as a listener and proposes as a dialer, preferred first:
+   * those given to {@link Builder#security}, else {@link Builder#defaultSecurity} of {@link #tlsProvider()}.
+   */
+  public List<SecurityProtocol> securityProtocols() {
+    return security;
+  }
+
+  /** The TLS implementation this transport runs {@link SecurityProtocol#TLS} on. */
+  public TlsProvider tlsProvider() {
+    return tlsProvider;
   }
 
   /** A builder for a transport of the node that {@code context} describes. */
@@ -539,6 +559,8 @@ public final class TcpTransport implements Transport {
     for (Channel ch : channels) {
       ch.close();
     }
+    // Connections already secured keep their own references to the shared TLS contexts.
+    upgrader.close();
     // No quiet period: the close and GoAway writes queued above still run before the loops stop.
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
   }
@@ -602,8 +624,23 @@ public final class TcpTransport implements Transport {
 
   /** Options of a {@link TcpTransport}; each setter checks its input at once. Not thread-safe. */
   public static final class Builder {
-    /** The security protocols a transport offers and proposes unless told otherwise: Noise, then TLS. */
-    public static final List<SecurityProtocol> DEFAULT_SECURITY = List.of(SecurityProtocol.NOISE, SecurityProtocol.TLS);
+    /**
+     * The security protocols a transport offers and proposes unless told otherwise, for the TLS provider it
+     * runs: TLS then Noise on {@link TlsProvider#OPENSSL}, Noise then TLS on {@link TlsProvider#JDK}.
+     *
+     * <p>Why (measured with the {@code TcpThroughput} and {@code Compare} benchmarks, figures in README's
+     * "Choosing the security protocol"): on JDK 17, TLS on BoringSSL moves bulk data several times faster
+     * than Noise, whose ChaCha20-Poly1305 the JDK does not accelerate, for a connection set-up that costs
+     * somewhat more; on JDK 25 the two move data at about the same speed. On the JDK's own provider a TLS
+     * set-up costs two to three times a Noise one, and that provider cannot read js-libp2p's certificates,
+     * so Noise comes first there.
+     */
+    public static List<SecurityProtocol> defaultSecurity(TlsProvider provider) {
+      Objects.requireNonNull(provider, "provider");
+      return provider == TlsProvider.OPENSSL
+          ? List.of(SecurityProtocol.TLS, SecurityProtocol.NOISE)
+          : List.of(SecurityProtocol.NOISE, SecurityProtocol.TLS);
+    }
 
     private final TransportContext context;
     private boolean nativeTransport = true;
@@ -612,7 +649,7 @@ public final class TcpTransport implements Transport {
     private int threads;
     private InetAddress dialFrom;
     private YamuxConfig yamuxConfig = YamuxConfig.defaults();
-    private List<SecurityProtocol> security = DEFAULT_SECURITY;
+    private List<SecurityProtocol> security; // null: defaultSecurity(the provider in effect)
     private TlsProvider tlsProvider;
     private boolean earlyMuxerNegotiation = true;
 
@@ -672,7 +709,8 @@ public final class TcpTransport implements Transport {
 
     /**
      * The security protocols: what a listener offers and what a dialer proposes, in this order (the first
-     * is preferred). Default {@link #DEFAULT_SECURITY}.
+     * is preferred). Default {@link #defaultSecurity(TlsProvider)} of the TLS provider in effect: TLS then
+     * Noise where BoringSSL loads, else Noise then TLS.
      *
      * @throws IllegalArgumentException if {@code protocols} is empty, holds null or repeats a protocol
      */
@@ -714,10 +752,17 @@ public final class TcpTransport implements Transport {
       return this;
     }
 
+    private TlsProvider effectiveTlsProvider() {
+      return tlsProvider != null ? tlsProvider : openSslAvailable() ? TlsProvider.OPENSSL : TlsProvider.JDK;
+    }
+
+    private List<SecurityProtocol> effectiveSecurity() {
+      return security != null ? security : defaultSecurity(effectiveTlsProvider());
+    }
+
     private Upgrader.Security upgraderSecurity() {
-      boolean openSsl = tlsProvider == null ? openSslAvailable() : tlsProvider == TlsProvider.OPENSSL;
-      return new Upgrader.Security(security.stream().map(SecurityProtocol::protocolId).toList(), openSsl,
-          earlyMuxerNegotiation);
+      return new Upgrader.Security(effectiveSecurity().stream().map(SecurityProtocol::protocolId).toList(),
+          effectiveTlsProvider() == TlsProvider.OPENSSL, earlyMuxerNegotiation);
     }
 
     /**

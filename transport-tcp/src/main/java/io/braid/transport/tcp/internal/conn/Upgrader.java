@@ -10,6 +10,7 @@ import io.braid.api.ResourceManager;
 import io.braid.api.StreamRouter;
 import io.braid.transport.tcp.internal.mss.MultistreamHandler;
 import io.braid.transport.tcp.internal.noise.NoiseHandshakeHandler;
+import io.braid.transport.tcp.internal.tls.TlsContexts;
 import io.braid.transport.tcp.internal.tls.TlsHandshake;
 import io.braid.transport.tcp.internal.yamux.YamuxConfig;
 import io.netty.channel.Channel;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Upgrades a raw TCP channel into a {@link TcpConn}: multistream-select of the security protocol ({@code
@@ -32,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  * while the Noise handshake handler is still in the pipeline is refused; so the initiator adds it in a
  * later event-loop task, after the handshake handler removed itself. An {@link InboundHold} installed at
  * once keeps whatever is read in between (a responder should send nothing then) and hands it on.
+ *
+ * <p>With TLS among its protocols the upgrader holds the transport's {@link TlsContexts}: one TLS context per
+ * role, shared by every connection, each connection with its own fresh certificate; {@link #close()}
+ * releases them.
  *
  * <p>The whole upgrade is bounded by one timeout (each stage also has it). On any failure the channel is
  * closed and the future fails with the stage's exception. Thread-safe; all work runs on the channel's
@@ -47,6 +53,7 @@ public final class Upgrader {
   private final YamuxConfig yamuxConfig;
   private final ResourceManager resources;
   private final Security security;
+  private final TlsContexts tls;
 
   /**
    * The security protocols of an upgrader: {@code protocols} (ids, at least one, each {@value
@@ -91,6 +98,19 @@ public final class Upgrader {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.yamuxConfig = Objects.requireNonNull(yamuxConfig, "yamuxConfig");
     this.security = Objects.requireNonNull(security, "security");
+    this.tls = security.protocols().contains(TlsHandshake.PROTOCOL_ID)
+        ? new TlsContexts(identity, security.openSsl(), security.earlyMuxer() ? List.of(YAMUX) : List.of())
+        : null;
+  }
+
+  /**
+   * Releases what the upgrader shares between connections (the TLS contexts); idempotent. Upgrades that
+   * start afterwards may fail; connections already up are unaffected.
+   */
+  public void close() {
+    if (tls != null) {
+      tls.close();
+    }
   }
 
   /**
@@ -117,8 +137,10 @@ public final class Upgrader {
         channel.close();
       }
     });
+    // The stage running now, named in the exception if the peer closes the connection.
+    AtomicReference<String> stage = new AtomicReference<>("security protocol negotiation");
     channel.closeFuture().addListener(f -> result.completeExceptionally(
-        new ConnectionClosedException("the connection closed during the upgrade")));
+        new ConnectionClosedException("the connection closed during the upgrade (" + stage.get() + ")")));
 
     MultistreamHandler securityNegotiation = initiator
         ? MultistreamHandler.initiator(security.protocols(), timeout)
@@ -129,9 +151,11 @@ public final class Upgrader {
         return;
       }
       if (TlsHandshake.PROTOCOL_ID.equals(protocol)) {
-        upgradeTls(channel, direction, expectedPeer, localAddress, remoteAddress, result);
+        stage.set("TLS handshake");
+        upgradeTls(channel, direction, expectedPeer, localAddress, remoteAddress, stage, result);
         return;
       }
+      stage.set("Noise handshake");
       NoiseHandshakeHandler noise = initiator
           ? NoiseHandshakeHandler.initiator(identity, expectedPeer, timeout)
           : NoiseHandshakeHandler.responder(identity, timeout);
@@ -140,6 +164,7 @@ public final class Upgrader {
           result.completeExceptionally(TcpConn.unwrap(noiseError));
           return;
         }
+        stage.set("muxer negotiation");
         negotiateMuxer(channel, direction, secured.remotePeerId(), NoiseHandshakeHandler.PROTOCOL_ID, localAddress,
             remoteAddress, result);
       });
@@ -151,22 +176,22 @@ public final class Upgrader {
 
   /** TLS, then the muxer ALPN chose or multistream-select {@value #YAMUX}. */
   private void upgradeTls(Channel channel, Direction direction, PeerId expectedPeer, Multiaddr localAddress,
-      Multiaddr remoteAddress, CompletableFuture<TcpConn> result) {
-    TlsHandshake tls;
+      Multiaddr remoteAddress, AtomicReference<String> stage, CompletableFuture<TcpConn> result) {
+    TlsHandshake handshake;
     try {
-      tls = TlsHandshake.install(channel, identity, direction == Direction.OUTBOUND, expectedPeer,
-          security.openSsl(), security.earlyMuxer() ? List.of(YAMUX) : List.of(), timeout);
+      handshake = TlsHandshake.install(channel, tls, direction == Direction.OUTBOUND, expectedPeer, timeout);
     } catch (RuntimeException e) {
       result.completeExceptionally(TcpConn.unwrap(e));
       return;
     }
-    tls.result().whenComplete((secured, tlsError) -> {
+    handshake.result().whenComplete((secured, tlsError) -> {
       if (tlsError != null) {
         result.completeExceptionally(TcpConn.unwrap(tlsError));
       } else if (YAMUX.equals(secured.earlyMuxer())) {
         startYamux(channel, direction, secured.remotePeer(), TlsHandshake.PROTOCOL_ID, true, localAddress,
             remoteAddress, result);
       } else {
+        stage.set("muxer negotiation");
         negotiateMuxer(channel, direction, secured.remotePeer(), TlsHandshake.PROTOCOL_ID, localAddress,
             remoteAddress, result);
       }

@@ -20,7 +20,9 @@ import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
@@ -50,6 +52,9 @@ public final class Libp2pCertificateVerifier {
       "2.5.29.17", // subject alternative name
       "2.5.29.19", // basic constraints
       "2.5.29.37"); // extended key usage
+
+  private static final BcECContentVerifierProviderBuilder EC_VERIFIERS =
+      new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder());
 
   /** The peer a certificate proves, and its key. */
   public record Verified(PeerId peerId, PublicKey publicKey) {}
@@ -89,10 +94,15 @@ public final class Libp2pCertificateVerifier {
     boolean selfSigned;
     try {
       spki = cert.getSubjectPublicKeyInfo().getEncoded("DER");
-      java.security.PublicKey certKey = java.security.KeyFactory.getInstance(
-          keyAlgorithm(cert.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId()))
-          .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
-      selfSigned = cert.isSignatureValid(new JcaContentVerifierProviderBuilder().build(certKey));
+      String algorithm = keyAlgorithm(cert.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId());
+      if (algorithm.equals("EC")) {
+        // Bouncycastle's P-256 verifies several times faster than JDK 17's, on the handshake's path.
+        selfSigned = cert.isSignatureValid(EC_VERIFIERS.build(cert));
+      } else {
+        java.security.PublicKey certKey = java.security.KeyFactory.getInstance(algorithm)
+            .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+        selfSigned = cert.isSignatureValid(new JcaContentVerifierProviderBuilder().build(certKey));
+      }
     } catch (IOException | OperatorCreationException | CertException | java.security.GeneralSecurityException
         | RuntimeException e) {
       throw new TlsHandshakeException("the peer's certificate is not self-signed: its signature does not "

@@ -1,6 +1,7 @@
 package io.braid.transport.tcp.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,13 +176,31 @@ class Libp2pCertificateVerifierTest {
   }
 
   @Test
-  void theTrustManagerRemembersTheVerdictAndWrapsIt() {
+  void theTrustManagerRecordsTheVerdictInTheSessionOfTheEnginesTokenAndWrapsIt() throws Exception {
     Identity expected = Identity.generate();
-    Libp2pTrustManager tm = new Libp2pTrustManager(expected.peerId(), java.time.Clock.systemUTC());
+    TlsSession session = new TlsSession("t-1", expected.peerId(), () -> Libp2pCertificate.generate(identity));
+    Libp2pTrustManager tm = new Libp2pTrustManager(t -> t.equals("t-1") ? session : null,
+        java.time.Clock.systemUTC());
+    javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine("t-1", -1);
+
     java.security.cert.CertificateException e = assertThrows(java.security.cert.CertificateException.class,
-        () -> tm.checkServerTrusted(chain(Libp2pCertificate.generate(identity)), "ECDHE_ECDSA"));
-    assertSame(tm.failure(), e.getCause());
-    assertEquals(null, tm.verified());
+        () -> tm.checkServerTrusted(chain(Libp2pCertificate.generate(identity)), "ECDHE_ECDSA", engine));
+    assertSame(session.failure(), e.getCause());
+    assertInstanceOf(PeerIdMismatchException.class, session.failure());
+    assertEquals(null, session.verified());
     assertEquals(0, tm.getAcceptedIssuers().length);
+  }
+
+  @Test
+  void theTrustManagerRefusesAnEngineWithoutASessionAndChecksWithoutAnEngine() throws Exception {
+    Libp2pTrustManager tm = new Libp2pTrustManager(t -> null, java.time.Clock.systemUTC());
+    javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine("t-9", -1);
+    java.security.cert.X509Certificate[] good = chain(Libp2pCertificate.generate(identity));
+
+    java.security.cert.CertificateException e = assertThrows(java.security.cert.CertificateException.class,
+        () -> tm.checkClientTrusted(good, "ECDHE_ECDSA", engine));
+    assertTrue(e.getMessage().contains("no libp2p TLS handshake"), e.getMessage());
+    assertThrows(java.security.cert.CertificateException.class, () -> tm.checkClientTrusted(good, "ECDHE_ECDSA"));
+    assertThrows(java.security.cert.CertificateException.class, () -> tm.checkServerTrusted(good, "ECDHE_ECDSA"));
   }
 }

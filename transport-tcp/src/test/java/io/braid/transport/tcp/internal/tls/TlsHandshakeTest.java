@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -19,6 +20,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,16 +43,28 @@ class TlsHandshakeTest {
 
   private final Identity serverIdentity = Identity.generate();
   private final Identity clientIdentity = Identity.generate();
+  private final List<TlsContexts> contexts = new ArrayList<>();
   private EmbeddedChannel client;
   private EmbeddedChannel server;
 
   @AfterEach
-  void closeChannels() {
+  void closeChannelsAndContexts() {
+    releaseChannels();
+    contexts.forEach(TlsContexts::close);
+  }
+
+  private void releaseChannels() {
     for (EmbeddedChannel ch : new EmbeddedChannel[] {client, server}) {
       if (ch != null) {
         ch.finishAndReleaseAll();
       }
     }
+  }
+
+  private TlsContexts contexts(Identity identity, boolean openSsl, List<String> muxers) {
+    TlsContexts c = new TlsContexts(identity, openSsl, muxers);
+    contexts.add(c);
+    return c;
   }
 
   static List<Boolean> openSsl() {
@@ -66,8 +80,10 @@ class TlsHandshakeTest {
       List<String> serverMuxers) {
     client = new EmbeddedChannel();
     server = new EmbeddedChannel();
-    TlsHandshake s = TlsHandshake.install(server, serverKey, false, null, serverOpenSsl, serverMuxers, TIMEOUT);
-    TlsHandshake c = TlsHandshake.install(client, clientKey, true, expected, clientOpenSsl, clientMuxers, TIMEOUT);
+    TlsHandshake s = TlsHandshake.install(server, contexts(serverIdentity, serverOpenSsl, serverMuxers), serverKey,
+        false, null, TIMEOUT);
+    TlsHandshake c = TlsHandshake.install(client, contexts(clientIdentity, clientOpenSsl, clientMuxers), clientKey,
+        true, expected, TIMEOUT);
     pump();
     return new TlsHandshake[] {c, s};
   }
@@ -239,8 +255,8 @@ class TlsHandshakeTest {
   @MethodSource("openSsl")
   void garbageInsteadOfAClientHelloFailsTheServerAndClosesIt(boolean openSsl) {
     server = new EmbeddedChannel();
-    TlsHandshake s = TlsHandshake.install(server, Libp2pCertificate.generate(serverIdentity), false, null, openSsl,
-        List.of(YAMUX), TIMEOUT);
+    TlsContexts serverContexts = contexts(serverIdentity, openSsl, List.of(YAMUX));
+    TlsHandshake s = TlsHandshake.install(server, serverContexts, false, null, TIMEOUT);
 
     server.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
     server.runPendingTasks();
@@ -248,14 +264,15 @@ class TlsHandshakeTest {
     Throwable e = assertInstanceOf(TlsHandshakeException.class, failure(s.result()));
     assertTrue(e.getMessage().startsWith("the TLS handshake failed"), e.getMessage());
     assertFalse(server.isOpen());
+    assertEquals(0, serverContexts.openSessions(), "the failed handshake's session is forgotten");
   }
 
   @ParameterizedTest(name = "OpenSSL {0}")
   @MethodSource("openSsl")
   void aTruncatedRecordThenCloseFailsTheServerAsClosed(boolean openSsl) {
     server = new EmbeddedChannel();
-    TlsHandshake s = TlsHandshake.install(server, Libp2pCertificate.generate(serverIdentity), false, null, openSsl,
-        List.of(YAMUX), TIMEOUT);
+    TlsContexts serverContexts = contexts(serverIdentity, openSsl, List.of(YAMUX));
+    TlsHandshake s = TlsHandshake.install(server, serverContexts, false, null, TIMEOUT);
 
     // A handshake record header announcing 512 bytes, and only 3 of them.
     server.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01}));
@@ -265,5 +282,67 @@ class TlsHandshakeTest {
 
     Throwable e = failure(s.result());
     assertTrue(e instanceof ConnectionClosedException || e instanceof TlsHandshakeException, e.toString());
+    assertEquals(0, serverContexts.openSessions(), "the closed handshake's session is forgotten");
+  }
+
+  @ParameterizedTest(name = "OpenSSL {0}")
+  @MethodSource("openSsl")
+  void oneContextPerRoleServesEveryConnectionWhileEachConnectionPresentsAFreshCertificate(boolean openSsl)
+      throws Exception {
+    TlsContexts clientContexts = contexts(clientIdentity, openSsl, List.of(YAMUX));
+    TlsContexts serverContexts = contexts(serverIdentity, openSsl, List.of(YAMUX));
+    List<byte[]> clientCertificates = new ArrayList<>();
+    List<byte[]> serverCertificates = new ArrayList<>();
+    io.netty.handler.ssl.SslContext firstClientContext = null;
+    io.netty.handler.ssl.SslContext firstServerContext = null;
+    for (int i = 0; i < 3; i++) {
+      releaseChannels();
+      client = new EmbeddedChannel();
+      server = new EmbeddedChannel();
+      TlsHandshake s = TlsHandshake.install(server, serverContexts, false, null, TIMEOUT);
+      TlsHandshake c = TlsHandshake.install(client, clientContexts, true, serverIdentity.peerId(), TIMEOUT);
+      pump();
+
+      assertEquals(serverIdentity.peerId(), done(c.result()).remotePeer());
+      assertEquals(clientIdentity.peerId(), done(s.result()).remotePeer());
+      clientCertificates.add(peerCertificate(server));
+      serverCertificates.add(peerCertificate(client));
+      if (i == 0) {
+        firstClientContext = clientContexts.context(true);
+        firstServerContext = serverContexts.context(false);
+      }
+      assertSame(firstClientContext, clientContexts.context(true), "one client context for every connection");
+      assertSame(firstServerContext, serverContexts.context(false), "one server context for every connection");
+      assertEquals(0, clientContexts.openSessions() + serverContexts.openSessions(),
+          "a finished handshake's session is forgotten");
+    }
+    for (List<byte[]> certificates : List.of(clientCertificates, serverCertificates)) {
+      for (int a = 0; a < certificates.size(); a++) {
+        for (int b = a + 1; b < certificates.size(); b++) {
+          assertFalse(java.util.Arrays.equals(certificates.get(a), certificates.get(b)),
+              "connections " + a + " and " + b + " presented the same certificate");
+        }
+      }
+    }
+  }
+
+  /** The DER encoding of the certificate the peer of {@code channel} presented. */
+  private static byte[] peerCertificate(EmbeddedChannel channel) throws Exception {
+    return channel.pipeline().get(io.netty.handler.ssl.SslHandler.class).engine().getSession()
+        .getPeerCertificates()[0].getEncoded();
+  }
+
+  @ParameterizedTest(name = "OpenSSL {0}")
+  @MethodSource("openSsl")
+  void closedContextsRefuseANewHandshakeWithAClearMessage(boolean openSsl) {
+    TlsContexts closed = contexts(serverIdentity, openSsl, List.of(YAMUX));
+    closed.context(false);
+    closed.close();
+    server = new EmbeddedChannel();
+
+    TlsHandshakeException e = org.junit.jupiter.api.Assertions.assertThrows(TlsHandshakeException.class,
+        () -> TlsHandshake.install(server, closed, false, null, TIMEOUT));
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    assertEquals(0, closed.openSessions());
   }
 }
