@@ -2,6 +2,9 @@ package io.braid.cli;
 
 import io.braid.api.Multiaddr;
 import io.braid.api.TransportProvider;
+import io.braid.transport.tcp.SecurityProtocol;
+import io.braid.transport.tcp.TcpTransport;
+import io.braid.transport.tcp.TlsProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -14,7 +17,8 @@ import java.util.ServiceLoader;
 import picocli.CommandLine.Command;
 
 /**
- * {@code braid demo}: the {@link SwarmTour} over real loopback TCP (Noise + Yamux) in one process. Node C's
+ * {@code braid demo}: the {@link SwarmTour} over real loopback TCP (the transport's default security, TLS 1.3
+ * where BoringSSL loads, else Noise; then Yamux) in one process. Node C's
  * late address is a loopback port reserved and released just before A dials it; the slow connection of the
  * ewma scene goes through a {@link DelayRelay}. The first check that
  * does not hold fails the command with one line.
@@ -31,7 +35,9 @@ final class DemoCommand extends BaseCommand {
     result.put("command", "demo");
     result.put("ok", true);
     TransportProvider tcp = tcpProvider();
-    SwarmTour.Wire wire = new SwarmTour.Wire("over TCP (Noise + Yamux on 127.0.0.1)", "TCP", tcp::create,
+    String security = TcpTransport.Builder.defaultSecurity(TcpTransport.openSslAvailable() ? TlsProvider.OPENSSL
+        : TlsProvider.JDK).get(0) == SecurityProtocol.TLS ? "TLS 1.3" : "Noise";
+    SwarmTour.Wire wire = new SwarmTour.Wire("over TCP (" + security + " + Yamux on 127.0.0.1)", "TCP", tcp::create,
         Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"),
         () -> Multiaddr.fromString("/ip4/127.0.0.1/tcp/" + freePort()), "a port reserved and released",
         DemoCommand::relay);
