@@ -344,16 +344,23 @@ public final class YamuxSession extends ByteToMessageDecoder {
     super.channelActive(ctx);
   }
 
+  /**
+   * Counts the bytes as they arrive, before any of them is decoded: a stream's reader woken by this read
+   * must already see them in {@link #bytesIn()}.
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof ByteBuf buf && buf.isReadable()) {
+      bytesIn += buf.readableBytes();
+      lastActivity = System.nanoTime();
+    }
+    super.channelRead(ctx, msg);
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    int before = in.readableBytes();
     try {
       process(in);
-      int consumed = before - in.readableBytes();
-      if (consumed > 0) {
-        bytesIn += consumed;
-        lastActivity = System.nanoTime();
-      }
     } catch (YamuxProtocolException e) {
       in.skipBytes(in.readableBytes());
       fail(e);
