@@ -106,6 +106,9 @@ final class SelfCareScenes {
         ids(k.getConnections(sPeer)));
 
     // The server drops one: to K that is a connection lost, as when a NAT or a middlebox forgets it.
+    // S admits K's connections on its own threads, possibly a moment after K counts them.
+    await(TourKit.when(() -> s.getConnections(k.localPeer()).size() == KEPT, Duration.ofMillis(5)),
+        "S admitting K's " + KEPT + " connections");
     List<NetConn> onServer = s.getConnections(k.localPeer());
     check(onServer.size() == KEPT, "S should see " + KEPT + " connections from K, sees " + onServer.size());
     NetConn dropped = onServer.get(1);

@@ -236,6 +236,54 @@ class SwarmHealthTest {
     }
 
     @Test
+    @DisplayName("a kept peer's drained connection is replaced first: the new one opens while the old one still finishes its stream")
+    void drainOfAKeptPeerOpensTheReplacementFirst() {
+      Node a = fx.node(TestIdentity.random(), b -> b.connectionConfig(HEALTH)); // cap 3
+      Node b = fx.node(TestIdentity.random(), x -> x);
+      introduce(a, b);
+      java.util.List<String> events = new CopyOnWriteArrayList<>();
+      a.swarm().addListener(new NetworkListener() {
+        @Override
+        public void connectionOpened(NetConn c) {
+          events.add("opened " + c.id());
+        }
+
+        @Override
+        public void connectionClosed(NetConn c, CloseReason reason) {
+          events.add("closed " + c.id());
+        }
+      });
+      var keep = a.swarm().keepConnected(b.peer(), 2);
+      fx.clock.runDueTasks();
+      List<NetConn> kept = a.swarm().getConnections(b.peer());
+      assertEquals(2, kept.size(), "kept at 2 (of a cap of 3)");
+      NetConn drained = kept.get(0);
+      NetStream inFlight = await(drained.newStream(ECHO), "stream in flight");
+      byte[] first = Streams.randomBytes(10_000, 1);
+      await(Streams.writeAll(inFlight, first), "first half");
+      events.clear();
+
+      var closed = a.swarm().drain(drained, Duration.ofSeconds(30));
+      fx.clock.runDueTasks();
+      List<NetConn> during = a.swarm().getConnections(b.peer());
+      assertEquals(3, during.size(), "the replacement opened while the drained connection still works: " + during);
+      assertTrue(drained.isOpen() && drained.isDraining());
+      assertEquals(2, during.stream().filter(c -> !c.isDraining()).count(), "two usable, as kept");
+
+      byte[] second = Streams.randomBytes(10_000, 2);
+      byte[] whole = new byte[20_000];
+      System.arraycopy(first, 0, whole, 0, 10_000);
+      System.arraycopy(second, 0, whole, 10_000, 10_000);
+      assertEquals(Streams.sha256(whole), Streams.sha256(await(Streams.exchange(inFlight, second, 40_000), "echo")));
+      assertEquals(CloseReason.Kind.LOCAL, await(closed, "drained").kind());
+      assertTrue(events.get(0).startsWith("opened "), "the replacement opened first: " + events);
+      assertTrue(events.contains("closed " + drained.id()), events.toString());
+      assertTrue(events.indexOf("closed " + drained.id()) > 0, events.toString());
+      assertEquals(2, a.swarm().getConnections(b.peer()).size(), "back to the target, none over it");
+      keep.close();
+    }
+
+    @Test
     void aStreamThatDoesNotFinishIsCutAtTheEndOfTheGrace() {
       Node[] p = pair();
       NetConn conn = p[0].swarm().getConnections(p[1].peer()).get(2);
