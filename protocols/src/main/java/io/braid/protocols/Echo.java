@@ -139,24 +139,33 @@ public final class Echo {
     });
     CompletableFuture<Void> sent = StreamLoops.writeChunks(stream, size, source)
         .thenCompose(v -> stream.closeWrite());
-    CompletableFuture<EchoResult> out = new CompletableFuture<>();
+    // Either half failing resets the stream, which settles the other half too (a reset stream); once both
+    // have settled, a wrong echo is the answer over the reset it caused, whichever half saw its failure first.
     sent.whenComplete((v, e) -> {
       if (e != null) {
         stream.reset();
-        out.completeExceptionally(StreamLoops.unwrap(e));
       }
     });
     echoed.whenComplete((v, e) -> {
       if (e != null) {
         stream.reset();
-        out.completeExceptionally(StreamLoops.unwrap(e));
       }
     });
-    sent.thenCombine(echoed, (a, b) -> null).whenComplete((v, e) -> {
-      if (e == null) {
+    CompletableFuture<EchoResult> out = new CompletableFuture<>();
+    sent.handle((v, e) -> e).thenCombine(echoed.handle((v, e) -> e), (sentError, echoError) -> {
+      Throwable s1 = sentError == null ? null : StreamLoops.unwrap(sentError);
+      Throwable e1 = echoError == null ? null : StreamLoops.unwrap(echoError);
+      if (e1 instanceof ProtocolViolationException) {
+        out.completeExceptionally(e1);
+      } else if (s1 != null) {
+        out.completeExceptionally(s1);
+      } else if (e1 != null) {
+        out.completeExceptionally(e1);
+      } else {
         stream.close();
         out.complete(new EchoResult(size, Duration.ofNanos(System.nanoTime() - start)));
       }
+      return null;
     });
     return out;
   }

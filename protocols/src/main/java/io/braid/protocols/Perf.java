@@ -118,20 +118,20 @@ public final class Perf {
     // Fail as soon as either side fails (thenCombine alone would wait for the other side).
     download.whenComplete((v, e) -> {
       if (e != null) {
+        out.completeExceptionally(StreamLoops.unwrap(e)); // the first failure wins, before the reset's
         stream.reset();
-        out.completeExceptionally(StreamLoops.unwrap(e));
       }
     });
     uploaded.whenComplete((v, e) -> {
       if (e != null) {
+        out.completeExceptionally(StreamLoops.unwrap(e)); // the first failure wins, before the reset's
         stream.reset();
-        out.completeExceptionally(StreamLoops.unwrap(e));
       }
     });
     result.whenComplete((r, e) -> {
       if (e != null) {
+        out.completeExceptionally(StreamLoops.unwrap(e)); // the first failure wins, before the reset's
         stream.reset();
-        out.completeExceptionally(StreamLoops.unwrap(e));
       } else {
         stream.close();
         out.complete(r);
