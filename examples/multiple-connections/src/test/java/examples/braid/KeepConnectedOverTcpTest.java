@@ -51,6 +51,8 @@ class KeepConnectedOverTcpTest {
       Awaits.until(() -> dialer.getConnections(peer).size() == 3, WAIT, "3 connections kept");
       Awaits.until(() -> events.contains("restored 3"), WAIT, "restored reported");
 
+      // The listener admits the connections on its own threads, possibly a moment after the dialer counts them.
+      Awaits.until(() -> listener.getConnections(dialer.localPeer()).size() == 3, WAIT, "the listener admits 3");
       NetConn victim = listener.getConnections(dialer.localPeer()).get(0);
       victim.close(); // the remote end goes away; the dialer sees its socket close
       Awaits.until(() -> events.size() == 4, WAIT, "below target, then restored: " + events);
