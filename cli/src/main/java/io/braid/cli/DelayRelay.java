@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * all daemons; {@link #close()} closes every socket, which ends them all. Loopback only.
  */
 final class DelayRelay implements AutoCloseable {
+  /** The longest a writer sleeps before it looks at {@link #closed} again. */
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   private final ServerSocket server;
   private final int targetPort;
   private final List<Socket> sockets = new ArrayList<>();
@@ -124,9 +127,15 @@ final class DelayRelay implements AutoCloseable {
       try {
         while (true) {
           Chunk c = queue.take();
-          long wait = c.due - System.nanoTime();
-          if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
+          // Sleeps in slices so that a close() that came before this thread started still ends it.
+          for (long wait; (wait = c.due - System.nanoTime()) > 0; ) {
+            if (closed) {
+              throw new InterruptedException("relay closed");
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.min(wait, SLICE_NANOS));
+          }
+          if (closed) {
+            throw new InterruptedException("relay closed");
           }
           if (c.bytes == null) {
             to.shutdownOutput();
@@ -151,6 +160,9 @@ final class DelayRelay implements AutoCloseable {
     t.setDaemon(true);
     threads.add(t);
     t.start();
+    if (closed) {
+      t.interrupt(); // started by the accepting thread after close(): end it too
+    }
   }
 
   /**
