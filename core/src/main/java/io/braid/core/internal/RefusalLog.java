@@ -24,14 +24,14 @@ public final class RefusalLog {
   static final int PER_PEER = 8;
   static final int PEERS = 1024;
 
-  private record Entry(LimitExceededException e, long at) {}
+  private record Logged(LimitExceededException e, long at) {}
 
   private final LongSupplier ticker;
   private final Object lock = new Object();
-  private final ArrayDeque<Entry> nodeWide = new ArrayDeque<>();
-  private final Map<PeerId, ArrayDeque<Entry>> perPeer = new LinkedHashMap<>(16, 0.75f, true) {
+  private final ArrayDeque<Logged> nodeWide = new ArrayDeque<>();
+  private final Map<PeerId, ArrayDeque<Logged>> perPeer = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<PeerId, ArrayDeque<Entry>> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<PeerId, ArrayDeque<Logged>> eldest) {
       return size() > PEERS;
     }
   };
@@ -42,9 +42,9 @@ public final class RefusalLog {
 
   /** Records a refusal concerning {@code peer}, or the whole node if {@code peer} is null; returns {@code e}. */
   public LimitExceededException record(PeerId peer, LimitExceededException e) {
-    Entry entry = new Entry(e, ticker.getAsLong());
+    Logged entry = new Logged(e, ticker.getAsLong());
     synchronized (lock) {
-      ArrayDeque<Entry> q = peer == null ? nodeWide : perPeer.computeIfAbsent(peer, k -> new ArrayDeque<>());
+      ArrayDeque<Logged> q = peer == null ? nodeWide : perPeer.computeIfAbsent(peer, k -> new ArrayDeque<>());
       if (q.size() == PER_PEER) {
         q.removeFirst();
       }
@@ -56,9 +56,9 @@ public final class RefusalLog {
   /** The refusals concerning {@code peer} and the node-wide ones, newest first. */
   List<Refusal> recent(PeerId peer) {
     long now = ticker.getAsLong();
-    List<Entry> all = new ArrayList<>();
+    List<Logged> all = new ArrayList<>();
     synchronized (lock) {
-      ArrayDeque<Entry> q = perPeer.get(peer);
+      ArrayDeque<Logged> q = perPeer.get(peer);
       if (q != null) {
         all.addAll(q);
       }
@@ -66,7 +66,7 @@ public final class RefusalLog {
     }
     all.sort((a, b) -> Long.compare(b.at(), a.at()));
     List<Refusal> out = new ArrayList<>(all.size());
-    for (Entry en : all) {
+    for (Logged en : all) {
       out.add(Refusal.of(en.e(), Duration.ofNanos(Math.max(0, now - en.at()))));
     }
     return out;
