@@ -93,8 +93,8 @@ class TlsInteropTest {
     void aSwarmProposingNoiseThenTlsOpensThreeTlsConnectionsToATlsOnlyJsListener() throws Exception {
         Identity identity = Identity.generate();
         try (JsPeer listener = JsPeer.listen("--security", "tls")) {
-            // The provider's transport has the default order (Noise, then TLS): js refuses /noise and the
-            // dialer falls back to /tls/1.0.0.
+            // The provider's transport has the default order: TLS first where BoringSSL loads; on the JDK
+            // provider Noise first, which js refuses, then /tls/1.0.0.
             Swarm swarm = Swarm.builder(identity)
                     .connectionConfig(ConnectionConfig.builder().maxConnectionsPerPeer(3).build())
                     .transportProvider(new TcpTransportProvider())

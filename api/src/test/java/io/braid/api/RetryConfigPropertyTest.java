@@ -59,7 +59,8 @@ class RetryConfigPropertyTest {
       return; // clamped: only the bound holds
     }
     double b = base.toNanos();
-    double allowed = b * c.jitterFactor();
+    // base is truncated to whole nanoseconds: the unjittered delay the jitter scales is below b + 1
+    double allowed = (b + 1) * c.jitterFactor();
     // one nanosecond for truncation, and double rounding once nanoseconds exceed 2^53
     double slack = 1 + Math.ulp(b) * 4;
     double diff = Math.abs(d.toNanos() - b);

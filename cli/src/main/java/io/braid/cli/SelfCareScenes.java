@@ -331,9 +331,9 @@ final class SelfCareScenes {
   /** Keep-N and connection events of one peer, timed, for the scenes' timelines. */
   private static final class Events implements NetworkListener {
     private final PeerId peer;
-    private final ConcurrentLinkedQueue<long[]> times = new ConcurrentLinkedQueue<>();
-    private final Map<Long, String> lines = new ConcurrentHashMap<>();
-    private final AtomicInteger seq = new AtomicInteger();
+    private record Line(long nanos, String text) {}
+
+    private final ConcurrentLinkedQueue<Line> lines = new ConcurrentLinkedQueue<>();
     final AtomicInteger belowTarget = new AtomicInteger();
     private volatile CompletableFuture<Duration> restored = new CompletableFuture<>();
     private volatile NetConn watched;
@@ -346,16 +346,13 @@ final class SelfCareScenes {
     }
 
     void note(long nanos, String line) {
-      long id = seq.incrementAndGet();
-      lines.put(id, line);
-      times.add(new long[] {nanos, id});
+      lines.add(new Line(nanos, line));
     }
 
     /** Forgets what was heard so far: a new timeline, a new restored future. */
     void reset() {
       restored = new CompletableFuture<>();
       belowTarget.set(0);
-      times.clear();
       lines.clear();
     }
 
@@ -379,10 +376,10 @@ final class SelfCareScenes {
 
     /** Prints the timeline, in time order, in milliseconds from {@code t0}. */
     void print(PrintWriter out, long t0) {
-      List<long[]> sorted = new ArrayList<>(times);
-      sorted.sort(Comparator.comparingLong(t -> t[0]));
-      for (long[] t : sorted) {
-        out.printf("  +%4d ms  %s%n", TimeUnit.NANOSECONDS.toMillis(Math.max(0, t[0] - t0)), lines.get(t[1]));
+      List<Line> sorted = new ArrayList<>(lines);
+      sorted.sort(Comparator.comparingLong(Line::nanos));
+      for (Line l : sorted) {
+        out.printf("  +%4d ms  %s%n", TimeUnit.NANOSECONDS.toMillis(Math.max(0, l.nanos() - t0)), l.text());
       }
     }
 

@@ -44,6 +44,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -485,9 +486,19 @@ public final class TcpTransport implements Transport {
     return List.copyOf(all);
   }
 
-  /** The connections of this transport that are open or closing. A snapshot. */
+  /**
+   * The connections of this transport that are open or closing. A snapshot; a connection whose
+   * {@link NetConn#closeFuture()} has completed is never in it (the set forgets it in a dependent of that
+   * future, which may run after the caller's own dependents).
+   */
   public List<NetConn> connections() {
-    return List.copyOf(connections);
+    List<NetConn> live = new ArrayList<>(connections.size());
+    for (TcpConn c : connections) {
+      if (!c.closeFuture().isDone()) {
+        live.add(c);
+      }
+    }
+    return List.copyOf(live);
   }
 
   /**
