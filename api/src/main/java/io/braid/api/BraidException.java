@@ -21,6 +21,17 @@ public class BraidException extends RuntimeException {
     this.retryable = retryable;
   }
 
+  /**
+   * For subtypes raised at high rates on event loops for what a remote peer did (a reset stream, a refused
+   * stream): with {@code writableStackTrace} false the exception carries no stack trace, which would only
+   * show the event loop's frames and costs more than the rest of the failure (Netty's own closed-channel
+   * exceptions do the same). The message says what happened and where.
+   */
+  protected BraidException(String message, Throwable cause, boolean retryable, boolean writableStackTrace) {
+    super(message, cause, true, writableStackTrace);
+    this.retryable = retryable;
+  }
+
   /** Whether trying the same operation again later can succeed. */
   public boolean isRetryable() {
     return retryable;

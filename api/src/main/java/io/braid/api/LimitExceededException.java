@@ -8,7 +8,8 @@ import java.util.Objects;
  * Not retried by the dialer: the caller decides whether to wait.
  *
  * <p>The message names the scope, the limit, its value and the current use, e.g. {@code inbound connection
- * refused: pendingPerIp (16) reached in scope ip 127.0.0.2, current 16}.
+ * refused: pendingPerIp (16) reached in scope ip 127.0.0.2, current 16}. It carries no stack trace: refusals
+ * come by the thousand under a flood, and the message says all there is.
  */
 public class LimitExceededException extends BraidException {
   private static final long serialVersionUID = 1L;
@@ -43,7 +44,7 @@ public class LimitExceededException extends BraidException {
   public LimitExceededException(ResourceScope scope, String scopeName, String limit, long value, long current,
       String detail) {
     super(detail + ": " + limit + " (" + value + ") reached in scope " + scope.label()
-        + (scopeName.isEmpty() ? "" : " " + scopeName) + ", current " + current, false);
+        + (scopeName.isEmpty() ? "" : " " + scopeName) + ", current " + current, null, false, false);
     this.scope = scope;
     this.scopeName = Objects.requireNonNull(scopeName, "scopeName");
     this.limit = Objects.requireNonNull(limit, "limit");

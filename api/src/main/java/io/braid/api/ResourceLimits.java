@@ -55,6 +55,17 @@ public final class ResourceLimits {
     PENDING_OUTBOUND_PER_PEER("pendingOutboundPerPeer", ResourceScope.PEER, 8, 1),
     /** Outbound handshakes waiting for a slot, node-wide; one more fails at once. Default 1024. */
     QUEUED_HANDSHAKES("queuedHandshakes", ResourceScope.TRANSIENT, 1024, 0),
+    /**
+     * Inbound streams refused on one connection within a 10-second window: by any stream or memory limit,
+     * or reset right after negotiation because their protocol's scope was full. Going past it closes the
+     * connection (Yamux GoAway, then close, with a {@link LimitExceededException} of this limit in
+     * {@link CloseReason#refused}) and bans its address as if it had reached
+     * {@link #FAILED_HANDSHAKES_PER_IP}. A peer that keeps opening streams it is refused is flooding, whether it
+     * holds the streams it got or not (HTTP/2 servers close such connections the same way); a well-behaved
+     * peer that meets a limit now and then stays far below it. Default 1024 (four times
+     * {@link #STREAMS_INBOUND_PER_CONNECTION}).
+     */
+    REFUSED_STREAMS_PER_CONNECTION("refusedStreamsPerConnection", ResourceScope.CONNECTION, 1024, 1),
     /** Inbound streams on one connection. Default 256. */
     STREAMS_INBOUND_PER_CONNECTION("streamsInboundPerConnection", ResourceScope.CONNECTION, 256, 0),
     /** Outbound streams on one connection. Default 1024. */

@@ -50,6 +50,16 @@ public interface ResourceManager {
   ResourceUsage usage();
 
   /**
+   * The limits this manager enforces, for the bounds a transport applies itself (e.g.
+   * {@link ResourceLimits.Limit#REFUSED_STREAMS_PER_CONNECTION}). {@link ResourceLimits#defaults()} unless a
+   * manager says otherwise; {@link #UNLIMITED} returns the defaults too, since those transport bounds guard
+   * the transport's own limits.
+   */
+  default ResourceLimits limits() {
+    return ResourceLimits.defaults();
+  }
+
+  /**
    * What one stream holds: its slot in the stream counts, its protocol's count, its buffered bytes.
    * Thread-safe.
    */

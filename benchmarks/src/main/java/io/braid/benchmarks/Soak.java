@@ -33,8 +33,14 @@ import java.util.regex.Pattern;
  * throughput and ping RTT under attack as a ratio of a clean run of the same length, the listener's heap and
  * direct memory, and its open file descriptors before, during and after the attack.
  *
+ * <p>Both JVMs start cold, and on a small machine the JIT's first compilations take a good share of it for tens
+ * of seconds; a node that runs for hours pays that once. So a warm-up comes first ({@code --warmup} seconds,
+ * 60 by default): the well-behaved peer runs perf throughout, under the same attack in its first and third
+ * quarters, from other addresses (127.0.2.x, 127.0.3.x) than the measured attack's, so that no ban or strike
+ * the listener keeps carries over. The CPU table shows what the JIT still used in each measured phase.
+ *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Soak [--seconds 60] [--clients 1000]
- *     [--reconnect-ms 1000] [--kinds idle,garbage,stall,stream_flood,never_read]</pre>
+ *     [--reconnect-ms 1000] [--kinds idle,garbage,stall,stream_flood,never_read] [--warmup 60] [--pin]</pre>
  *
  * <p>Not a test: a harness whose figures a person reads. Every wait is bounded; every loop ends by itself.
  * The verdict lines at the end compare against the targets (throughput under attack at least 80% of clean,
@@ -52,10 +58,29 @@ public final class Soak {
   record Measure(double upGbps, double downGbps, double p50Ms, double p99Ms, int pings, int lostPings,
       int perfRounds, int failedRounds, long bytes) {}
 
-  /** CPU seconds the listener and this JVM (the well-behaved peer) used during one phase. */
-  record Cpu(double listener, double peer) {
-    static Cpu between(long listenerFrom, long listenerTo, long peerFrom, long peerTo) {
-      return new Cpu((listenerTo - listenerFrom) / 1e9, (peerTo - peerFrom) / 1e9);
+  /**
+   * CPU seconds used during one phase: the listener, split by kind of thread (its live threads' figures from
+   * {@code /proc}: event loops, JIT compilers, GC, other; NaN where not readable), this JVM (the well-behaved
+   * peer), the attackers' JVM (0 in the clean phase), and the whole machine's idle time.
+   */
+  record Cpu(double listener, double[] listenerThreads, double peer, double attackers, double idle) {}
+
+  /** One reading of every CPU counter {@link Cpu} is the difference of. */
+  record CpuMark(long listener, long[] threads, long peer, long attackers, long idle) {
+    static CpuMark now(PrintWriter to, BufferedReader from, Process attackers) throws IOException {
+      long attackersNanos = attackers == null ? 0
+          : attackers.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+      return new CpuMark(cpu(to, from), Soak.threads(to, from), SoakListener.processCpuNanos(), attackersNanos,
+          machineIdleNanos());
+    }
+
+    Cpu until(CpuMark end) {
+      double[] t = new double[threads.length];
+      for (int i = 0; i < t.length; i++) {
+        t[i] = threads[i] < 0 || end.threads[i] < 0 ? Double.NaN : (end.threads[i] - threads[i]) / 1e9;
+      }
+      return new Cpu((end.listener - listener) / 1e9, t, (end.peer - peer) / 1e9, (end.attackers - attackers) / 1e9,
+          (end.idle - idle) / 1e9);
     }
   }
 
@@ -71,6 +96,8 @@ public final class Soak {
     int seconds = 60;
     int clients = 1000;
     int reconnectMs = 1000;
+    int warmup = 60;
+    boolean pin = false;
     String kinds = "IDLE,GARBAGE,STALL,STREAM_FLOOD,NEVER_READ";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -78,23 +105,43 @@ public final class Soak {
         case "--clients" -> clients = Integer.parseInt(args[++i]);
         case "--reconnect-ms" -> reconnectMs = Integer.parseInt(args[++i]);
         case "--kinds" -> kinds = args[++i];
-        default -> throw new IllegalArgumentException(
-            "usage: Soak [--seconds 5..3600] [--clients 5..5000] [--reconnect-ms 10..60000] [--kinds idle,garbage,...]");
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--pin" -> pin = true;
+        default -> throw new IllegalArgumentException("usage: Soak [--seconds 5..3600] [--clients 5..5000]"
+            + " [--reconnect-ms 10..60000] [--kinds idle,garbage,...] [--warmup 0..600] [--pin]");
       }
     }
-    if (seconds < 5 || seconds > 3600 || clients < 5 || clients > 5000 || reconnectMs < 10 || reconnectMs > 60000) {
-      throw new IllegalArgumentException("--seconds must be 5..3600, --clients 5..5000 and --reconnect-ms 10..60000,"
-          + " were " + seconds + ", " + clients + ", " + reconnectMs);
+    if (seconds < 5 || seconds > 3600 || clients < 5 || clients > 5000 || reconnectMs < 10 || reconnectMs > 60000
+        || warmup < 0 || warmup > 600) {
+      throw new IllegalArgumentException("--seconds must be 5..3600, --clients 5..5000, --reconnect-ms 10..60000"
+          + " and --warmup 0..600, were " + seconds + ", " + clients + ", " + reconnectMs + ", " + warmup);
     }
-    System.exit(run(seconds, clients, reconnectMs, kinds) ? 0 : 1);
+    if (pin && !Files.isExecutable(TASKSET)) {
+      throw new IllegalArgumentException("--pin needs " + TASKSET);
+    }
+    pinned = pin;
+    System.exit(run(seconds, clients, reconnectMs, kinds, warmup) ? 0 : 1);
   }
 
-  static boolean run(int seconds, int clients, int reconnectMs, String kinds) throws Exception {
+  private static final Path TASKSET = Path.of("/usr/bin/taskset");
+  /** With {@code --pin}: the listener and this JVM on CPU 0, the attackers on CPU 1 (set once, in main). */
+  private static boolean pinned;
+
+  /** Pins every thread of process {@code pid} to {@code cpus} (a taskset list, e.g. {@code 0}). */
+  private static void pin(long pid, String cpus) throws Exception {
+    Process p = new ProcessBuilder(TASKSET.toString(), "-a", "-p", "-c", cpus, Long.toString(pid))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("taskset could not pin process " + pid + " to CPU " + cpus);
+    }
+  }
+
+  static boolean run(int seconds, int clients, int reconnectMs, String kinds, int warmup) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
     String jfr = System.getProperty("soak.listener.jfr"); // e.g. -Dsoak.listener.jfr=listener.jfr: profile it
     if (jfr != null) {
-      command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+      command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,jdk.Compilation#threshold=0ms");
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), SoakListener.class.getName()));
     Process listener = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -109,34 +156,38 @@ public final class Soak {
         throw new IllegalStateException("the listener did not start: " + first);
       }
       Multiaddr target = Multiaddr.fromString(first.substring(7));
+      if (pinned) {
+        pin(listener.pid(), "0");
+        pin(ProcessHandle.current().pid(), "0");
+      }
       PeerId peer = target.peerId().orElseThrow();
       Multiaddr address = target.withoutPeerId();
       System.out.printf(Locale.ROOT, "java %s, listener %s, %d misbehaving clients (%s; back %d ms after each close),"
-          + " %d s per phase%n", System.getProperty("java.version"), address, clients, kinds.toLowerCase(Locale.ROOT),
-          reconnectMs, seconds);
+          + " %d s per phase after a warm-up of %d s%s%n", System.getProperty("java.version"), address, clients,
+          kinds.toLowerCase(Locale.ROOT), reconnectMs, seconds, warmup,
+          pinned ? "; listener and well-behaved peer on CPU 0, attackers on CPU 1" : "");
 
       try (Swarm good = Swarm.builder(Identity.generate())
           .connectionConfig(ConnectionConfig.builder().maxConnectionsPerPeer(1).connectionTimeout(WAIT).build())
           .build()) {
         good.addAddresses(peer, address);
         good.dialPeer(peer).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        warmUp(java, target, clients, reconnectMs, kinds, warmup, good, peer);
         Stats before0 = stats(to, from);
-        long l0 = cpu(to, from);
-        long p0 = SoakListener.processCpuNanos();
+        CpuMark c0 = CpuMark.now(to, from, null);
         Measure clean = measure(good, peer, seconds);
-        Cpu cleanCpu = Cpu.between(l0, cpu(to, from), p0, SoakListener.processCpuNanos());
+        Cpu cleanCpu = c0.until(CpuMark.now(to, from, null));
         Stats before = stats(to, from);
         Cpu attackedCpu;
         Measure attacked;
         Stats during;
         List<String> counts;
-        Process attackers = attackers(java, target, clients, reconnectMs, kinds);
+        Process attackers = attackers(java, target, clients, reconnectMs, kinds, 0);
         try {
           Thread.sleep(3_000); // let every client connect once
-          long l1 = cpu(to, from);
-          long p1 = SoakListener.processCpuNanos();
+          CpuMark c1 = CpuMark.now(to, from, attackers);
           attacked = measure(good, peer, seconds);
-          attackedCpu = Cpu.between(l1, cpu(to, from), p1, SoakListener.processCpuNanos());
+          attackedCpu = c1.until(CpuMark.now(to, from, attackers));
           during = stats(to, from);
         } finally {
           counts = stopAttackers(attackers);
@@ -155,18 +206,49 @@ public final class Soak {
   }
 
   /**
-   * Starts {@link SoakAttackers} in a JVM of its own, under {@code nice -n 19} where {@code nice} exists, and
-   * waits (bounded) until its clients are started.
+   * The warm-up: perf for {@code seconds}, in four equal parts: under the same attack from 127.0.2.x, clean,
+   * under attack again, clean. The JIT compiles the data path for the clean traffic and recompiles it once the
+   * attack's traffic shows up (new receiver types deoptimise what was compiled for one); going through both
+   * twice leaves code that has seen both. Prints one line; its figures are not compared with anything.
    */
-  static Process attackers(Path java, Multiaddr target, int clients, int reconnectMs, String kinds)
+  static void warmUp(Path java, Multiaddr target, int clients, int reconnectMs, String kinds, int seconds,
+      Swarm good, PeerId peer) throws Exception {
+    if (seconds == 0) {
+      return;
+    }
+    int part = Math.max(1, seconds / 4);
+    StringBuilder line = new StringBuilder("warm-up (Gbit/s up):");
+    for (int round = 0; round < 2; round++) {
+      Process attackers = attackers(java, target, clients, reconnectMs, kinds, 2 + round);
+      Measure attacked;
+      try {
+        attacked = measure(good, peer, part);
+      } finally {
+        stopAttackers(attackers);
+      }
+      Measure clean = measure(good, peer, part);
+      line.append(String.format(Locale.ROOT, " %d s attacked from 127.0.%d.x %.3f, %d s clean %.3f;", part,
+          2 + round, attacked.upGbps(), part, clean.upGbps()));
+    }
+    System.out.println(line.substring(0, line.length() - 1));
+  }
+
+  /**
+   * Starts {@link SoakAttackers} in a JVM of its own, under {@code nice -n 19} where {@code nice} exists, from
+   * 127.0.{@code subnet}.x, and waits (bounded) until its clients are started.
+   */
+  static Process attackers(Path java, Multiaddr target, int clients, int reconnectMs, String kinds, int subnet)
       throws IOException {
     List<String> command = new ArrayList<>();
+    if (pinned) {
+      command.addAll(List.of(TASKSET.toString(), "-c", "1"));
+    }
     if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
       command.addAll(List.of("/usr/bin/nice", "-n", "19"));
     }
     command.addAll(List.of(java.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
         SoakAttackers.class.getName(), target.toString(), Integer.toString(clients), Integer.toString(reconnectMs),
-        kinds));
+        kinds, Integer.toString(subnet)));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
@@ -279,6 +361,31 @@ public final class Soak {
     return Long.parseLong(line.substring(4));
   }
 
+  /** The listener's CPU so far by kind of thread (its {@code THREADS} line): loops, jit, gc, other. */
+  static long[] threads(PrintWriter to, BufferedReader from) throws IOException {
+    to.println("threads");
+    String line = from.readLine();
+    if (line == null || !line.startsWith("THREADS ")) {
+      throw new IllegalStateException("the listener answered " + line);
+    }
+    String[] parts = line.substring(8).split(" ");
+    long[] ns = new long[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      ns[i] = Long.parseLong(parts[i].substring(parts[i].indexOf('=') + 1));
+    }
+    return ns;
+  }
+
+  /** The whole machine's idle time so far ({@code /proc/stat}'s idle and iowait), in nanoseconds; 0 if unreadable. */
+  static long machineIdleNanos() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      return (Long.parseLong(f[4]) + Long.parseLong(f[5])) * 10_000_000L; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
   /**
    * Where the CPU went: the listener's and the well-behaved peer's CPU seconds in each phase, each as a share
    * of the phase's wall time and per GiB the peer moved. If the listener spends about as much per GiB under
@@ -290,8 +397,19 @@ public final class Soak {
     System.out.println("|----------------------------------------------------|----------------:|----------------:|");
     System.out.printf(Locale.ROOT, "| listener                                           | %s | %s |%n",
         cpuCell(cleanCpu.listener(), seconds, clean.bytes()), cpuCell(attackedCpu.listener(), seconds, attacked.bytes()));
+    String[] kinds = {"event loops", "JIT compilers", "garbage collector", "other threads"};
+    for (int i = 0; i < kinds.length; i++) {
+      System.out.printf(Locale.ROOT, "|   listener's %-37s | %s | %s |%n", kinds[i],
+          cpuCell(cleanCpu.listenerThreads()[i], seconds, clean.bytes()),
+          cpuCell(attackedCpu.listenerThreads()[i], seconds, attacked.bytes()));
+    }
     System.out.printf(Locale.ROOT, "| well-behaved peer                                  | %s | %s |%n",
         cpuCell(cleanCpu.peer(), seconds, clean.bytes()), cpuCell(attackedCpu.peer(), seconds, attacked.bytes()));
+    System.out.printf(Locale.ROOT, "| attackers (nice 19)                                | %s | %s |%n",
+        cpuCell(cleanCpu.attackers(), seconds, clean.bytes()), cpuCell(attackedCpu.attackers(), seconds,
+            attacked.bytes()));
+    System.out.printf(Locale.ROOT, "| machine idle (all cores)                           | %s | %s |%n",
+        cpuCell(cleanCpu.idle(), seconds, clean.bytes()), cpuCell(attackedCpu.idle(), seconds, attacked.bytes()));
   }
 
   private static String cpuCell(double cpuSeconds, int seconds, long bytes) {

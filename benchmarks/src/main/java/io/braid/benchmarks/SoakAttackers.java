@@ -31,8 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The misbehaving clients of {@link Soak}: {@code clients} connections split evenly over five kinds, all from
- * loopback addresses other than 127.0.0.1 (127.0.0.2 to 127.0.0.101), so that the well-behaved peer on
- * 127.0.0.1 is a different host as far as the listener can tell.
+ * loopback addresses other than 127.0.0.1 (127.0.{@code subnet}.2 to 127.0.{@code subnet}.101, {@code subnet} 0
+ * unless told otherwise), so that the well-behaved peer on 127.0.0.1 is a different host as far as the listener
+ * can tell. {@link Soak}'s warm-up uses another {@code subnet}, so that what the listener remembers of those
+ * addresses (bans, strikes) does not carry over into the measured attack.
  *
  * <ul>
  *   <li>{@link Kind#IDLE}: connects and sends nothing;
@@ -89,14 +91,22 @@ public final class SoakAttackers implements AutoCloseable {
   private final List<TcpTransport> transports = new ArrayList<>();
   private final ConcurrentLinkedQueue<Due> pendingRedials = new ConcurrentLinkedQueue<>();
   private final Random random = new Random(42);
+  private final int subnet;
 
   SoakAttackers(Multiaddr address, PeerId listenerPeer, int clients, Duration reconnect) throws IOException {
-    this(address, listenerPeer, clients, reconnect, java.util.EnumSet.allOf(Kind.class));
+    this(address, listenerPeer, clients, reconnect, java.util.EnumSet.allOf(Kind.class), 0);
   }
 
-  /** As above, with only {@code kinds} of clients ({@code clients} split evenly over them). */
-  SoakAttackers(Multiaddr address, PeerId listenerPeer, int clients, Duration reconnect, java.util.Set<Kind> kinds)
-      throws IOException {
+  /**
+   * As above, with only {@code kinds} of clients ({@code clients} split evenly over them), from addresses
+   * 127.0.{@code subnet}.x.
+   */
+  SoakAttackers(Multiaddr address, PeerId listenerPeer, int clients, Duration reconnect, java.util.Set<Kind> kinds,
+      int subnet) throws IOException {
+    if (subnet < 0 || subnet > 255) {
+      throw new IllegalArgumentException("subnet must be 0..255, was " + subnet);
+    }
+    this.subnet = subnet;
     this.reconnectNanos = reconnect.toNanos();
     this.address = address;
     this.listenerPeer = listenerPeer;
@@ -136,7 +146,7 @@ public final class SoakAttackers implements AutoCloseable {
 
   /**
    * {@code SoakAttackers <multiaddr with /p2p/> <clients> [reconnect ms, default 1000] [kinds, comma list, default
-   * all]}: starts the clients, prints {@code STARTED}, runs
+   * all] [subnet, the third byte of the source addresses, default 0]}: starts the clients, prints {@code STARTED}, runs
    * until a line {@code stop} (or the end of standard input), then prints one {@code COUNTS <kind> ...} line
    * per kind and exits.
    */
@@ -148,10 +158,11 @@ public final class SoakAttackers implements AutoCloseable {
     for (String k : (args.length > 3 ? args[3] : "IDLE,GARBAGE,STALL,STREAM_FLOOD,NEVER_READ").split(",")) {
       kinds.add(Kind.valueOf(k.trim().toUpperCase(java.util.Locale.ROOT)));
     }
+    int subnet = args.length > 4 ? Integer.parseInt(args[4]) : 0;
     java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor();
     try (SoakAttackers attack = new SoakAttackers(target.withoutPeerId(), target.peerId().orElseThrow(), clients,
-        reconnect, kinds)) {
+        reconnect, kinds, subnet)) {
       timer.scheduleAtFixedRate(attack::tick, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
       System.out.println("STARTED");
       System.out.flush();
@@ -174,9 +185,9 @@ public final class SoakAttackers implements AutoCloseable {
     return counts;
   }
 
-  private static InetAddress source(int n) {
+  private InetAddress source(int n) {
     try {
-      return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (2 + n % SOURCES)});
+      return InetAddress.getByAddress(new byte[] {127, 0, (byte) subnet, (byte) (2 + n % SOURCES)});
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

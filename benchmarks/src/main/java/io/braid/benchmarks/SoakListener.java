@@ -29,6 +29,9 @@ import java.util.stream.Stream;
  *   <li>{@code stats}: {@code STATS heap=<bytes used after a full GC> direct=<bytes> fds=<open descriptors>
  *       conns=<connections> pending=<handshakes> peers=<peers>};
  *   <li>{@code cpu}: {@code CPU <nanoseconds of CPU this process has used>} (no collection first);
+ *   <li>{@code threads}: {@code THREADS loops=<ns> jit=<ns> gc=<ns> other=<ns>}, the CPU (user and system) this
+ *       process's threads have used so far, by kind: Netty's event loops, the JIT compilers, the garbage
+ *       collector, everything else ({@code -1} each where {@code /proc/self/task} is not readable);
  *   <li>{@code quit} (or the end of standard input): closes the swarm and exits.
  * </ul>
  */
@@ -46,6 +49,9 @@ public final class SoakListener {
       for (String line; (line = in.readLine()) != null && !line.equals("quit"); ) {
         if (line.equals("stats")) {
           System.out.println(stats(swarm));
+          System.out.flush();
+        } else if (line.equals("threads")) {
+          System.out.println(threadCpu());
           System.out.flush();
         } else if (line.equals("cpu")) {
           System.out.println("CPU " + processCpuNanos());
@@ -68,6 +74,33 @@ public final class SoakListener {
       return os.getProcessCpuTime();
     }
     return -1;
+  }
+
+  /** The {@code THREADS} line: this process's CPU so far by kind of thread, from {@code /proc/self/task}. */
+  static String threadCpu() throws IOException {
+    long[] ns = {0, 0, 0, 0}; // loops, jit, gc, other
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return "THREADS loops=-1 jit=-1 gc=-1 other=-1";
+    }
+    try (Stream<Path> s = Files.list(tasks)) {
+      for (Path t : (Iterable<Path>) s::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(t.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread ended while listed
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(") ") + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime, in clock ticks
+        int kind = name.startsWith("multiThreadIoEv") || name.startsWith("epollEventLoop") ? 0
+            : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? 1
+            : name.startsWith("GC ") || name.startsWith("G1 ") ? 2 : 3;
+        ns[kind] += ticks * 10_000_000L; // USER_HZ is 100 on Linux
+      }
+    }
+    return String.format(Locale.ROOT, "THREADS loops=%d jit=%d gc=%d other=%d", ns[0], ns[1], ns[2], ns[3]);
   }
 
   /** Heap in use after two full collections (a rough figure, the same way every time). */

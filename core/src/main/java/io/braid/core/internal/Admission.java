@@ -1,6 +1,7 @@
 package io.braid.core.internal;
 
 import io.braid.api.BraidException;
+import io.braid.api.CloseReason;
 import io.braid.api.ConnectionConfig;
 import io.braid.api.ConnectionClosedException;
 import io.braid.api.Direction;
@@ -332,7 +333,13 @@ public final class Admission implements InboundConnectionHandler {
       registry.flushEvents();
       registry.watch(id, conn);
       if (pending != null) {
-        conn.closeFuture().whenComplete((r, e) -> gate.closed(pending));
+        conn.closeFuture().whenComplete((r, e) -> {
+          if (flooded(r)) {
+            resources.countRefusal(ResourceLimits.Limit.REFUSED_STREAMS_PER_CONNECTION.configName());
+            gate.offence(pending); // it kept opening streams it was refused: as bad as failed handshakes
+          }
+          gate.closed(pending);
+        });
       }
       if (evicted != null) {
         evicted.close();
@@ -350,6 +357,13 @@ public final class Admission implements InboundConnectionHandler {
       slots.release(1);
       conn.close();
     }
+  }
+
+  /** Whether a connection closed because its peer kept opening streams past refusals. */
+  static boolean flooded(CloseReason reason) {
+    return reason != null && reason.kind() == CloseReason.Kind.REFUSED
+        && reason.cause() instanceof LimitExceededException e
+        && e.limit().equals(ResourceLimits.Limit.REFUSED_STREAMS_PER_CONNECTION.configName());
   }
 
   private void release(InboundGate.Pending pending) {

@@ -120,6 +120,11 @@ final class InboundGate {
    * (see {@link Strikes}).
    */
   void strike(Pending p) {
+    strike(p, false);
+  }
+
+  /** One strike, or (with {@code wholeOffence}) as many as it takes to reach the limit. */
+  private void strike(Pending p, boolean wholeOffence) {
     if (p == null || p.key.ip() == null) {
       return;
     }
@@ -140,13 +145,23 @@ final class InboundGate {
           strikes.remove(strikes.keySet().iterator().next());
         }
       }
-      s.count++;
-      if (s.count == max) {
+      long before = s.count;
+      s.count += wholeOffence ? Math.max(1, max - before) : 1;
+      if (before < max && s.count >= max) {
         s.offences++;
         s.banned = true;
         s.bannedUntil = now + (STRIKE_WINDOW_NANOS << Math.min(s.offences - 1, 5));
       }
     }
+  }
+
+  /**
+   * Counts an offence against {@code p}'s address at once, as if its failed handshakes had reached
+   * {@link Limit#FAILED_HANDSHAKES_PER_IP}: an established connection of it flooded (see
+   * {@link Limit#REFUSED_STREAMS_PER_CONNECTION}). An address already banned keeps its ban as it is.
+   */
+  void offence(Pending p) {
+    strike(p, true);
   }
 
   /** Failed handshakes counted against {@code ip} in its current window or ban (0 once both are over). */

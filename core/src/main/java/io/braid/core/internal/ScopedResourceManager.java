@@ -50,6 +50,7 @@ public final class ScopedResourceManager implements ResourceManager {
   }
 
   /** The limits in force. */
+  @Override
   public ResourceLimits limits() {
     return limits;
   }

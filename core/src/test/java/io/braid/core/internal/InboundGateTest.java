@@ -173,6 +173,35 @@ class InboundGateTest {
   }
 
   @Test
+  @DisplayName("a connection closed as a stream flood is a whole offence at once: its address is banned, escalating like failed handshakes")
+  void aFloodIsAWholeOffence() {
+    AtomicLong now = new AtomicLong(0);
+    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 4).build(),
+        refusals, now::get);
+    long w = InboundGate.STRIKE_WINDOW_NANOS;
+    InboundGate.Pending flooder = g.admit(from("10.0.0.7"), null);
+    InboundGate.Pending other = g.admit(from("10.0.0.7"), null);
+    assertTrue(g.established(flooder));
+    assertTrue(g.established(other));
+    g.offence(flooder);
+    g.closed(flooder);
+    assertEquals(w, g.banRemainingNanos("10.0.0.7"));
+    LimitExceededException e = assertThrows(LimitExceededException.class, () -> g.admit(from("10.0.0.7"), null));
+    assertEquals("failedHandshakesPerIp", e.limit());
+    assertEquals(1, g.snapshot()[0].get("10.0.0.7").connectionsInbound(),
+        "the address's other established connection is left alone");
+    g.offence(other); // already banned: the ban stays as it is
+    assertEquals(w, g.banRemainingNanos("10.0.0.7"));
+    g.admit(from("10.0.0.8"), null); // a neighbour is never affected
+
+    now.addAndGet(w);
+    InboundGate.Pending again = g.admit(from("10.0.0.7"), null);
+    g.established(again);
+    g.offence(again);
+    assertEquals(2 * w, g.banRemainingNanos("10.0.0.7"), "a second offence in a row doubles the ban");
+  }
+
+  @Test
   @DisplayName("handshakes already under way when the ban starts still strike, without extending the ban")
   void strikesDuringABanDoNotExtendIt() {
     AtomicLong now = new AtomicLong(0);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.braid.api.CloseReason;
 import io.braid.api.ConnectionConfig;
 import io.braid.api.DialException;
 import io.braid.api.Direction;
@@ -74,6 +75,33 @@ class ResourceAdmissionTest {
       assertFalse(parts.admission.accept(from("10.0.0.66"), () -> {}), "two strikes: refused before any work");
       assertEquals(1, parts.resources.usage().refusals().get("failedHandshakesPerIp"));
       assertTrue(parts.admission.accept(from("10.0.0.67"), () -> {}), "another address is served");
+    }
+
+    @Test
+    @DisplayName("a connection closed as a stream flood (refusedStreamsPerConnection) bans its address at once; other closes strike nothing")
+    void aFloodedConnectionBansItsAddress() {
+      Parts parts = Parts.withLimits(Parts.config(4).build(), ResourceLimits.defaults());
+      PeerId peer = FakeNetConn.testPeer(6);
+      List<FakeNetConn> conns = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Multiaddr m = from("10.0.0.70");
+        assertTrue(parts.admission.accept(m, () -> {}));
+        FakeNetConn c = FakeNetConn.builder().localPeer(parts.local).remotePeer(peer).direction(Direction.INBOUND)
+            .remoteAddress(m).build();
+        conns.add(c);
+        parts.admission.connected(c);
+      }
+      conns.get(0).closeWith(CloseReason.REMOTE);
+      conns.get(1).closeWith(CloseReason.error(new java.io.IOException("connection reset")));
+      assertTrue(parts.admission.accept(from("10.0.0.70"), () -> {}), "ordinary closes strike nothing");
+      conns.get(2).closeWith(CloseReason.refused(new LimitExceededException(ResourceScope.CONNECTION, "tcp-9",
+          Limit.REFUSED_STREAMS_PER_CONNECTION.configName(), 1024, 1024, "connection closed")));
+      assertFalse(parts.admission.accept(from("10.0.0.70"), () -> {}), "banned before any work");
+      assertEquals(1, parts.resources.usage().refusals().get("failedHandshakesPerIp"));
+      assertEquals(1, parts.resources.usage().refusals().get("refusedStreamsPerConnection"));
+      assertTrue(parts.admission.accept(from("10.0.0.71"), () -> {}), "another address is served");
+      assertFalse(Admission.flooded(CloseReason.refused(new LimitExceededException("maxConnectionsPerPeer", 3, "x"))));
+      assertFalse(Admission.flooded(null));
     }
 
     @Test

@@ -82,6 +82,7 @@ public final class TcpConn implements NetConn {
     this.negotiationTimeout = negotiationTimeout;
     // The listener runs only once the session is in the pipeline, after this constructor.
     this.session = new YamuxSession(direction == Direction.OUTBOUND, config, this::onInboundStream);
+    session.name(id);
     session.closeFuture().whenComplete((v, error) ->
         channel.close().addListener(f -> closeFuture.complete(reason(error))));
   }
@@ -196,7 +197,8 @@ public final class TcpConn implements NetConn {
       }, negotiationTimeout.toNanos(), TimeUnit.NANOSECONDS);
       negotiation.whenComplete((outcome, error) -> {
         timer.cancel(false);
-        LimitExceededException refused = error == null ? chargeProtocol(scope, outcome.protocol(), muxed) : null;
+        LimitExceededException refused = error == null
+            ? chargeProtocol(scope, outcome.protocol(), muxed, Direction.OUTBOUND) : null;
         if (refused != null) {
           result.completeExceptionally(refused);
         } else if (error != null) {
@@ -235,7 +237,7 @@ public final class TcpConn implements NetConn {
       scope = resources.openStream(this, Direction.INBOUND);
     } catch (LimitExceededException e) {
       log.debug("{}: inbound stream {} refused: {}", id, muxed.id(), e.getMessage());
-      muxed.reset();
+      muxed.refuse();
       return;
     }
     muxed.closeFuture().whenComplete((v, e) -> scope.close());
@@ -243,7 +245,7 @@ public final class TcpConn implements NetConn {
       scope.reserveMemory(YamuxFrame.INITIAL_WINDOW);
     } catch (LimitExceededException e) {
       log.debug("{}: inbound stream {} refused: {}", id, muxed.id(), e.getMessage());
-      muxed.reset();
+      muxed.refuse();
       return;
     }
     muxed.memoryGuard(growth -> reserve(scope, growth));
@@ -261,8 +263,11 @@ public final class TcpConn implements NetConn {
         return;
       }
       Optional<StreamHandler> handler = router.handlerFor(outcome.protocol());
-      if (handler.isEmpty() || chargeProtocol(scope, outcome.protocol(), muxed) != null) {
+      if (handler.isEmpty()) {
         muxed.reset();
+        return;
+      }
+      if (chargeProtocol(scope, outcome.protocol(), muxed, Direction.INBOUND) != null) {
         return;
       }
       TcpStream stream = new TcpStream(muxed, this, outcome.protocol(), outcome.leftover());
@@ -277,16 +282,22 @@ public final class TcpConn implements NetConn {
 
   /**
    * Charges {@code muxed} to its negotiated {@code protocol}'s scope; on a refusal resets it (its scope is
-   * closed by its close future) and returns the refusal, else null.
+   * closed by its close future) and returns the refusal, else null. An inbound stream is reset as refused
+   * ({@link MuxedStream#refuse()}): it counts towards the session's refused-stream bound, as a stream refused
+   * before negotiation does.
    */
   private LimitExceededException chargeProtocol(ResourceManager.StreamScope scope, String protocol,
-      MuxedStream muxed) {
+      MuxedStream muxed, Direction direction) {
     try {
       scope.setProtocol(protocol);
       return null;
     } catch (LimitExceededException e) {
       log.debug("{}: stream {} refused: {}", id, muxed.id(), e.getMessage());
-      muxed.reset();
+      if (direction == Direction.INBOUND) {
+        muxed.refuse();
+      } else {
+        muxed.reset();
+      }
       return e;
     }
   }
@@ -412,6 +423,9 @@ public final class TcpConn implements NetConn {
       return CloseReason.REMOTE;
     }
     Throwable cause = unwrap(sessionError);
+    if (cause instanceof LimitExceededException) {
+      return CloseReason.refused(cause); // the remote flooded past a limit (refusedStreamsPerConnection)
+    }
     return cause instanceof ConnectionTimeoutException ? CloseReason.timeout(cause) : CloseReason.error(cause);
   }
 

@@ -69,6 +69,15 @@ public interface MuxedStream {
   void reset();
 
   /**
+   * As {@link #reset()}, for an inbound stream this side refuses (a limit, a protocol whose scope is full):
+   * the refusal also counts against the session's {@link YamuxConfig#maxRefusedStreams()}, past which the
+   * session closes as flooded. Idempotent: a stream counts once. The default only resets.
+   */
+  default void refuse() {
+    reset();
+  }
+
+  /**
    * Half-closes and discards what the remote still sends (returning its window credit at once so it
    * is not stalled). Idempotent, does not block.
    */

@@ -26,6 +26,11 @@ import java.util.Objects;
  *   <li>{@code maxPendingRefusals} 256: RSTs answering refused SYNs not yet written to the socket; past
  *       it a refused SYN gets no answer (a peer that floods SYNs and never reads cannot grow our
  *       outbound buffer).</li>
+ *   <li>{@code maxRefusedStreams} 1024: inbound streams refused (by {@code maxInboundStreams}, after our
+ *       GoAway, or by the caller through {@link MuxedStream#refuse()}) within {@link #REFUSAL_WINDOW}; one
+ *       more closes the session with GoAway(protocol error) and a {@code LimitExceededException} of
+ *       {@code refusedStreamsPerConnection}. A peer that keeps opening streams it is refused is flooding
+ *       (HTTP/2 servers answer the rapid-reset flood, CVE-2023-44487, the same way).</li>
  * </ul>
  *
  * @param maxStreamWindow upper bound of the auto-tuned receive window, {@code >= 256 KiB}
@@ -49,13 +54,23 @@ public record YamuxConfig(
     int maxOutboundStreams,
     int maxEmptyFrames,
     int maxPendingRefusals,
-    long maxConnectionWindow) {
+    long maxConnectionWindow,
+    int maxRefusedStreams) {
 
   /**
    * 32 MiB: the receive windows of one connection's streams grow past their initial 256 KiB only while
    * their sum stays within this (one stream can reach the full 16 MiB, eight streams 4 MiB each).
    */
   public static final long DEFAULT_MAX_CONNECTION_WINDOW = 32L * 1024 * 1024;
+
+  /**
+   * Inbound streams refused within {@link #REFUSAL_WINDOW} past which the session closes as flooded: the
+   * default of {@code io.braid.api.ResourceLimits.Limit#REFUSED_STREAMS_PER_CONNECTION}.
+   */
+  public static final int DEFAULT_MAX_REFUSED_STREAMS = 1024;
+
+  /** The window {@link #maxRefusedStreams()} counts over. */
+  public static final Duration REFUSAL_WINDOW = Duration.ofSeconds(10);
 
   /** 16 MiB, go-yamux's MaxStreamWindowSize. */
   public static final long DEFAULT_MAX_STREAM_WINDOW = 16L * 1024 * 1024;
@@ -83,6 +98,7 @@ public record YamuxConfig(
     requireAtLeast("maxOutboundStreams", maxOutboundStreams, 0);
     requireAtLeast("maxEmptyFrames", maxEmptyFrames, 1);
     requireAtLeast("maxPendingRefusals", maxPendingRefusals, 1);
+    requireAtLeast("maxRefusedStreams", maxRefusedStreams, 1);
     if (maxFrameSize < 1 || maxFrameSize > YamuxFrame.MAX_U32) {
       throw new IllegalArgumentException("maxFrameSize must be in [1, 4294967295], was " + maxFrameSize);
     }
@@ -100,62 +116,68 @@ public record YamuxConfig(
   public static YamuxConfig defaults() {
     return new YamuxConfig(DEFAULT_MAX_STREAM_WINDOW, 256, 256, 1024, 32, 16L * 1024 * 1024,
         DEFAULT_MAX_SEND_FRAME, Duration.ofSeconds(30), Duration.ofSeconds(10), 1024, 8192, 256,
-        DEFAULT_MAX_CONNECTION_WINDOW);
+        DEFAULT_MAX_CONNECTION_WINDOW, DEFAULT_MAX_REFUSED_STREAMS);
   }
 
   public YamuxConfig withKeepAlive(Duration interval, Duration timeout) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
         maxPendingPongs, maxFrameSize, maxSendFrame, interval, timeout,
-        maxOutboundStreams, maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
+        maxOutboundStreams, maxEmptyFrames, maxPendingRefusals, maxConnectionWindow, maxRefusedStreams);
   }
 
   public YamuxConfig withMaxInboundStreams(int max) {
     return new YamuxConfig(maxStreamWindow, max, maxAckBacklog, maxPendingOpens, maxPendingPongs,
         maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
-        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
+        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow, maxRefusedStreams);
   }
 
   public YamuxConfig withMaxAckBacklog(int max, int pendingOpens) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, max, pendingOpens, maxPendingPongs,
         maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
-        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
+        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow, maxRefusedStreams);
   }
 
   public YamuxConfig withMaxFrameSize(long max) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
         maxPendingPongs, max, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
-        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
+        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow, maxRefusedStreams);
   }
 
   public YamuxConfig withMaxStreamWindow(long max) {
     return new YamuxConfig(max, maxInboundStreams, maxAckBacklog, maxPendingOpens, maxPendingPongs,
         maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
-        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
+        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow, maxRefusedStreams);
   }
 
   public YamuxConfig withMaxOutboundStreams(int max) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
         maxPendingPongs, maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, max,
-        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow);
+        maxEmptyFrames, maxPendingRefusals, maxConnectionWindow, maxRefusedStreams);
   }
 
   public YamuxConfig withMaxEmptyFrames(int max) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
         maxPendingPongs, maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout,
-        maxOutboundStreams, max, maxPendingRefusals, maxConnectionWindow);
+        maxOutboundStreams, max, maxPendingRefusals, maxConnectionWindow, maxRefusedStreams);
   }
 
   public YamuxConfig withMaxPendingRefusals(int max) {
     return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
         maxPendingPongs, maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout,
-        maxOutboundStreams, maxEmptyFrames, max, maxConnectionWindow);
+        maxOutboundStreams, maxEmptyFrames, max, maxConnectionWindow, maxRefusedStreams);
+  }
+
+  public YamuxConfig withMaxRefusedStreams(int max) {
+    return new YamuxConfig(maxStreamWindow, maxInboundStreams, maxAckBacklog, maxPendingOpens,
+        maxPendingPongs, maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout,
+        maxOutboundStreams, maxEmptyFrames, maxPendingRefusals, maxConnectionWindow, max);
   }
 
   /** Sets both receive-window bounds (auto-tuning stops at {@code perStream} and at {@code perConnection}). */
   public YamuxConfig withReceiveWindows(long perStream, long perConnection) {
     return new YamuxConfig(perStream, maxInboundStreams, maxAckBacklog, maxPendingOpens, maxPendingPongs,
         maxFrameSize, maxSendFrame, keepAliveInterval, keepAliveTimeout, maxOutboundStreams,
-        maxEmptyFrames, maxPendingRefusals, perConnection);
+        maxEmptyFrames, maxPendingRefusals, perConnection, maxRefusedStreams);
   }
 
   private static void requireAtLeast(String name, int value, int min) {

@@ -14,6 +14,7 @@ import static io.braid.transport.tcp.internal.yamux.YamuxFrame.TYPE_WINDOW_UPDAT
 import io.braid.api.ConnectionClosedException;
 import io.braid.api.ConnectionTimeoutException;
 import io.braid.api.LimitExceededException;
+import io.braid.api.ResourceScope;
 import io.braid.api.StreamResetException;
 import io.braid.transport.tcp.internal.yamux.YamuxFrame.Header;
 import io.netty.buffer.ByteBuf;
@@ -138,6 +139,12 @@ public final class YamuxSession extends ByteToMessageDecoder {
   private int emptyFrames;
   private int pendingRefusals;
   private volatile long droppedRefusals;
+  /** Inbound streams refused in the current refusal window, and when that window began. */
+  private int refusedInWindow;
+  private long refusalWindowStart;
+  private volatile long refusedStreams;
+  /** How errors name this session's connection (e.g. {@code tcp-7}); empty until {@link #name} sets it. */
+  private volatile String name = "";
 
   private boolean needFlush;
   /** Sum of the receive windows of the live streams, bounded for growth by maxConnectionWindow. */
@@ -569,6 +576,9 @@ public final class YamuxSession extends ByteToMessageDecoder {
 
   /** Answers a refused SYN with RST, unless too many refusals still wait for the socket. */
   private void refuse(long id) {
+    if (countRefusal()) {
+      return; // the session closed: the peer is flooding
+    }
     if (pendingRefusals >= config.maxPendingRefusals()) {
       droppedRefusals++;
       return;
@@ -834,6 +844,51 @@ public final class YamuxSession extends ByteToMessageDecoder {
     s.pendingWrites.add(new YamuxStream.PendingWrite(null, f));
     flushWrites(s);
     flush();
+  }
+
+  /** {@link MuxedStream#refuse()}: resets {@code s} and counts it as refused (once). */
+  void streamRefused(YamuxStream s) {
+    if (s.failure != null || s.removed || closed) {
+      return;
+    }
+    resetLocally(s, "yamux stream " + s.id + " refused");
+    if (!countRefusal()) {
+      flush();
+    }
+  }
+
+  /**
+   * Counts one refused inbound stream; past {@link YamuxConfig#maxRefusedStreams()} in one
+   * {@link YamuxConfig#REFUSAL_WINDOW}, closes the session (GoAway, protocol error) and returns true.
+   */
+  private boolean countRefusal() {
+    refusedStreams++;
+    long now = now();
+    if (refusedInWindow == 0 || now - refusalWindowStart >= YamuxConfig.REFUSAL_WINDOW.toNanos()) {
+      refusalWindowStart = now;
+      refusedInWindow = 0;
+    }
+    if (++refusedInWindow <= config.maxRefusedStreams()) {
+      return false;
+    }
+    LimitExceededException flood = new LimitExceededException(ResourceScope.CONNECTION, name,
+        "refusedStreamsPerConnection", config.maxRefusedStreams(), refusedInWindow - 1,
+        "connection closed: the remote kept opening streams that were refused (a stream flood)");
+    log.debug("yamux: closing the session: {}", flood.getMessage());
+    writeFrame(TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR);
+    flush();
+    terminate(flood, new ConnectionClosedException(flood.getMessage(), flood));
+    return true;
+  }
+
+  /** Sets how errors name this session's connection (e.g. {@code tcp-7}). */
+  public void name(String name) {
+    this.name = Objects.requireNonNull(name, "name");
+  }
+
+  /** Inbound streams refused so far (by this session's limits or {@link MuxedStream#refuse()}). */
+  public long refusedStreams() {
+    return refusedStreams;
   }
 
   void streamReset(YamuxStream s) {

@@ -136,6 +136,11 @@ final class YamuxStream implements MuxedStream {
   }
 
   @Override
+  public void refuse() {
+    session.runOnLoop(() -> session.streamRefused(this), null, null);
+  }
+
+  @Override
   public void close() {
     session.runOnLoop(() -> session.streamClose(this), null, null);
   }

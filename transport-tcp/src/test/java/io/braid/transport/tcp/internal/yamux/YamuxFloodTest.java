@@ -211,6 +211,81 @@ class YamuxFloodTest {
         "refusals resume once the earlier ones were written");
   }
 
+  private void feedSyns(long firstId, int count) {
+    ByteBuf b = alloc.buffer();
+    for (int i = 0; i < count; i++) {
+      b.writeBytes(frame(TYPE_WINDOW_UPDATE, FLAG_SYN, firstId + 2L * i, 0));
+    }
+    ch.writeInbound(b);
+  }
+
+  @Test
+  void aPeerThatKeepsOpeningStreamsPastRefusalsIsClosedAsAFlood() {
+    server(YamuxHarness.NO_KEEPALIVE.withMaxInboundStreams(2).withMaxRefusedStreams(20));
+    feedSyns(1, 2);
+    assertEquals(2, accepted.size());
+    feedSyns(5, 20);
+    List<Header> a = answers();
+    assertEquals(20, a.stream().filter(h -> h.flags() == FLAG_RST).count(), a.toString());
+    assertTrue(server.isOpen(), "exactly the bound of refusals is tolerated");
+    assertEquals(20, server.refusedStreams());
+    feedSyns(45, 1);
+    a = answers();
+    assertEquals(new Header(TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR), a.get(a.size() - 1));
+    assertFalse(ch.isOpen(), "channel closed");
+    LimitExceededException e = assertInstanceOf(LimitExceededException.class, cause(server.closeFuture()));
+    assertEquals("refusedStreamsPerConnection", e.limit());
+    assertEquals(20, e.value());
+    assertEquals(20, e.current());
+    assertEquals(io.braid.api.ResourceScope.CONNECTION, e.scope());
+    for (MuxedStream s : accepted) {
+      Throwable c = cause(s.closeFuture());
+      assertInstanceOf(ConnectionClosedException.class, c);
+      assertTrue(c.getMessage().contains("stream flood"), c.getMessage());
+    }
+  }
+
+  @Test
+  void theRefusalCountStartsAfreshInEachTenSecondWindow() {
+    server(YamuxHarness.NO_KEEPALIVE.withMaxInboundStreams(0).withMaxRefusedStreams(20));
+    long id = 1;
+    for (int window = 0; window < 5; window++) {
+      feedSyns(id, 20);
+      id += 40;
+      assertTrue(server.isOpen(), "window " + window);
+      ch.advanceTimeBy(YamuxConfig.REFUSAL_WINDOW.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      answers();
+    }
+    assertEquals(100, server.refusedStreams());
+    feedSyns(id, 20);
+    ch.advanceTimeBy(YamuxConfig.REFUSAL_WINDOW.toNanos() - 1, java.util.concurrent.TimeUnit.NANOSECONDS);
+    feedSyns(id + 40, 1);
+    assertFalse(server.isOpen(), "21 refusals within one window");
+    answers();
+  }
+
+  @Test
+  void streamsTheCallerRefusesCountOnceEachAndClosePastTheBound() {
+    server(YamuxHarness.NO_KEEPALIVE.withMaxRefusedStreams(3));
+    feedSyns(1, 4);
+    answers();
+    accepted.get(0).refuse();
+    accepted.get(0).refuse(); // idempotent: counts once
+    accepted.get(0).reset();
+    accepted.get(1).reset(); // a plain reset is not a refusal
+    accepted.get(2).refuse();
+    accepted.get(3).refuse();
+    assertTrue(server.isOpen());
+    assertEquals(3, server.refusedStreams());
+    List<Header> a = answers();
+    assertEquals(4, a.stream().filter(h -> h.flags() == FLAG_RST).count(), a.toString());
+    feedSyns(9, 1);
+    accepted.get(4).refuse();
+    assertFalse(server.isOpen(), "the fourth refusal closes");
+    assertInstanceOf(LimitExceededException.class, cause(server.closeFuture()));
+    answers();
+  }
+
   @Test
   void aRapidResetFloodKeepsNoStreamAndTheSessionServesTheNextStream() {
     server(YamuxHarness.NO_KEEPALIVE.withMaxInboundStreams(4));
