@@ -46,7 +46,11 @@ class FairHandshakesTest {
       Socket s = new Socket();
       idle.add(s);
       s.bind(new InetSocketAddress("127.0.0.2", 0));
-      s.connect(target, 5000);
+      try {
+        s.connect(target, 5000);
+      } catch (java.net.SocketException refused) {
+        // A socket past the cap is reset at once (SO_LINGER 0), sometimes before connect() returns here.
+      }
     }
   }
 
