@@ -54,16 +54,74 @@ public final class Soak {
 
   private Soak() {}
 
-  /** The well-behaved peer's figures over one phase. */
-  record Measure(double upGbps, double downGbps, double p50Ms, double p99Ms, int pings, int lostPings,
-      int perfRounds, int failedRounds, long bytes) {}
+  /** The well-behaved peer's figures over one phase (or several, {@link #sum}). */
+  record Measure(long upBytes, long upNanos, long downBytes, long downNanos, List<Double> sortedRtts, int lostPings,
+      int perfRounds, int failedRounds) {
+    double upGbps() {
+      return gbps(upBytes, upNanos);
+    }
+
+    double downGbps() {
+      return gbps(downBytes, downNanos);
+    }
+
+    double p50Ms() {
+      return rank(sortedRtts, 0.50);
+    }
+
+    double p99Ms() {
+      return rank(sortedRtts, 0.99);
+    }
+
+    int pings() {
+      return sortedRtts.size();
+    }
+
+    long bytes() {
+      return upBytes + downBytes;
+    }
+
+    /** The phases together: throughput over all their bytes and time, percentiles over all their pings. */
+    static Measure sum(List<Measure> phases) {
+      List<Double> rtts = new ArrayList<>();
+      long ub = 0;
+      long un = 0;
+      long db = 0;
+      long dn = 0;
+      int lost = 0;
+      int rounds = 0;
+      int failed = 0;
+      for (Measure m : phases) {
+        ub += m.upBytes;
+        un += m.upNanos;
+        db += m.downBytes;
+        dn += m.downNanos;
+        rtts.addAll(m.sortedRtts);
+        lost += m.lostPings;
+        rounds += m.perfRounds;
+        failed += m.failedRounds;
+      }
+      Collections.sort(rtts);
+      return new Measure(ub, un, db, dn, List.copyOf(rtts), lost, rounds, failed);
+    }
+  }
 
   /**
    * CPU seconds used during one phase: the listener, split by kind of thread (its live threads' figures from
    * {@code /proc}: event loops, JIT compilers, GC, other; NaN where not readable), this JVM (the well-behaved
    * peer), the attackers' JVM (0 in the clean phase), and the whole machine's idle time.
    */
-  record Cpu(double listener, double[] listenerThreads, double peer, double attackers, double idle) {}
+  record Cpu(double listener, double[] listenerThreads, double peer, double attackers, double idle) {
+    static final Cpu ZERO = new Cpu(0, new double[4], 0, 0, 0);
+
+    Cpu plus(Cpu o) {
+      double[] t = new double[listenerThreads.length];
+      for (int i = 0; i < t.length; i++) {
+        t[i] = listenerThreads[i] + o.listenerThreads[i];
+      }
+      return new Cpu(listener + o.listener, t, peer + o.peer, attackers + o.attackers, idle + o.idle);
+    }
+  }
 
   /** One reading of every CPU counter {@link Cpu} is the difference of. */
   record CpuMark(long listener, long[] threads, long peer, long attackers, long idle) {
@@ -93,10 +151,11 @@ public final class Soak {
   }
 
   public static void main(String[] args) throws Exception {
-    int seconds = 60;
+    int seconds = 20;
     int clients = 1000;
     int reconnectMs = 1000;
     int warmup = 60;
+    int rounds = 3;
     boolean pin = false;
     String kinds = "IDLE,GARBAGE,STALL,STREAM_FLOOD,NEVER_READ";
     for (int i = 0; i < args.length; i++) {
@@ -107,20 +166,22 @@ public final class Soak {
         case "--kinds" -> kinds = args[++i];
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--pin" -> pin = true;
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("usage: Soak [--seconds 5..3600] [--clients 5..5000]"
-            + " [--reconnect-ms 10..60000] [--kinds idle,garbage,...] [--warmup 0..600] [--pin]");
+            + " [--reconnect-ms 10..60000] [--kinds idle,garbage,...] [--warmup 0..600] [--rounds 1..20] [--pin]");
       }
     }
     if (seconds < 5 || seconds > 3600 || clients < 5 || clients > 5000 || reconnectMs < 10 || reconnectMs > 60000
-        || warmup < 0 || warmup > 600) {
-      throw new IllegalArgumentException("--seconds must be 5..3600, --clients 5..5000, --reconnect-ms 10..60000"
-          + " and --warmup 0..600, were " + seconds + ", " + clients + ", " + reconnectMs + ", " + warmup);
+        || warmup < 0 || warmup > 600 || rounds < 1 || rounds > 20) {
+      throw new IllegalArgumentException("--seconds must be 5..3600, --clients 5..5000, --reconnect-ms 10..60000,"
+          + " --warmup 0..600 and --rounds 1..20, were " + seconds + ", " + clients + ", " + reconnectMs + ", "
+          + warmup + ", " + rounds);
     }
     if (pin && !Files.isExecutable(TASKSET)) {
       throw new IllegalArgumentException("--pin needs " + TASKSET);
     }
     pinned = pin;
-    System.exit(run(seconds, clients, reconnectMs, kinds, warmup) ? 0 : 1);
+    System.exit(run(seconds, clients, reconnectMs, kinds, warmup, rounds) ? 0 : 1);
   }
 
   private static final Path TASKSET = Path.of("/usr/bin/taskset");
@@ -136,12 +197,13 @@ public final class Soak {
     }
   }
 
-  static boolean run(int seconds, int clients, int reconnectMs, String kinds, int warmup) throws Exception {
+  static boolean run(int seconds, int clients, int reconnectMs, String kinds, int warmup, int rounds)
+      throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
     String jfr = System.getProperty("soak.listener.jfr"); // e.g. -Dsoak.listener.jfr=listener.jfr: profile it
     if (jfr != null) {
-      command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,jdk.Compilation#threshold=0ms");
+      command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,jdk.Compilation#threshold=0ms" + System.getProperty("soak.listener.jfr.extra", ""));
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), SoakListener.class.getName()));
     Process listener = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -163,8 +225,8 @@ public final class Soak {
       PeerId peer = target.peerId().orElseThrow();
       Multiaddr address = target.withoutPeerId();
       System.out.printf(Locale.ROOT, "java %s, listener %s, %d misbehaving clients (%s; back %d ms after each close),"
-          + " %d s per phase after a warm-up of %d s%s%n", System.getProperty("java.version"), address, clients,
-          kinds.toLowerCase(Locale.ROOT), reconnectMs, seconds, warmup,
+          + " %d rounds of %d s clean then %d s attacked, after a warm-up of %d s%s%n", System.getProperty("java.version"),
+          address, clients, kinds.toLowerCase(Locale.ROOT), reconnectMs, rounds, seconds, seconds, warmup,
           pinned ? "; listener and well-behaved peer on CPU 0, attackers on CPU 1" : "");
 
       try (Swarm good = Swarm.builder(Identity.generate())
@@ -173,28 +235,43 @@ public final class Soak {
         good.addAddresses(peer, address);
         good.dialPeer(peer).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         warmUp(java, target, clients, reconnectMs, kinds, warmup, good, peer);
-        Stats before0 = stats(to, from);
-        CpuMark c0 = CpuMark.now(to, from, null);
-        Measure clean = measure(good, peer, seconds);
-        Cpu cleanCpu = c0.until(CpuMark.now(to, from, null));
         Stats before = stats(to, from);
-        Cpu attackedCpu;
-        Measure attacked;
-        Stats during;
-        List<String> counts;
-        Process attackers = attackers(java, target, clients, reconnectMs, kinds, 0);
-        try {
-          Thread.sleep(3_000); // let every client connect once
-          CpuMark c1 = CpuMark.now(to, from, attackers);
-          attacked = measure(good, peer, seconds);
-          attackedCpu = c1.until(CpuMark.now(to, from, attackers));
-          during = stats(to, from);
-        } finally {
-          counts = stopAttackers(attackers);
+        Stats during = before;
+        List<Measure> cleans = new ArrayList<>();
+        List<Measure> attackeds = new ArrayList<>();
+        Cpu cleanCpu = Cpu.ZERO;
+        Cpu attackedCpu = Cpu.ZERO;
+        List<String> counts = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+          CpuMark c0 = CpuMark.now(to, from, null);
+          Measure clean = measure(good, peer, seconds);
+          cleanCpu = cleanCpu.plus(c0.until(CpuMark.now(to, from, null)));
+          int subnet = 10 + round; // a fresh attack each round: no ban of an earlier round carries over
+          Process attackers = attackers(java, target, clients, reconnectMs, kinds, subnet);
+          Measure attacked;
+          try {
+            Thread.sleep(3_000); // let every client connect once
+            CpuMark c1 = CpuMark.now(to, from, attackers);
+            attacked = measure(good, peer, seconds);
+            attackedCpu = attackedCpu.plus(c1.until(CpuMark.now(to, from, attackers)));
+            during = stats(to, from);
+          } finally {
+            for (String line : stopAttackers(attackers)) {
+              counts.add(String.format(Locale.ROOT, "round %d (127.0.%d.x) %s", round + 1, subnet, line));
+            }
+          }
+          cleans.add(clean);
+          attackeds.add(attacked);
+          System.out.printf(Locale.ROOT, "round %d: clean %.3f / %.3f Gbit/s up / down, attacked %.3f / %.3f:"
+              + " %.2fx / %.2fx%n", round + 1, clean.upGbps(), clean.downGbps(), attacked.upGbps(),
+              attacked.downGbps(), attacked.upGbps() / clean.upGbps(), attacked.downGbps() / clean.downGbps());
+          settle(to, from, before);
         }
         Stats after = settle(to, from, before);
-        report(clean, attacked, List.of(before0, before, during, after), counts);
-        cpuReport(seconds, clean, cleanCpu, attacked, attackedCpu);
+        Measure clean = Measure.sum(cleans);
+        Measure attacked = Measure.sum(attackeds);
+        report(clean, attacked, List.of(before, during, after), counts);
+        cpuReport(seconds * rounds, clean, cleanCpu, attacked, attackedCpu);
         return verdicts(clean, attacked, before, after);
       }
     } finally {
@@ -324,8 +401,7 @@ public final class Soak {
     pinger.join(10_000);
     List<Double> sorted = new ArrayList<>(rtts);
     Collections.sort(sorted);
-    return new Measure(gbps(upBytes, upNanos), gbps(downBytes, downNanos), rank(sorted, 0.50), rank(sorted, 0.99),
-        sorted.size(), lost[0], rounds, failed, upBytes + downBytes);
+    return new Measure(upBytes, upNanos, downBytes, downNanos, List.copyOf(sorted), lost[0], rounds, failed);
   }
 
   private static double gbps(long bytes, long nanos) {
@@ -443,7 +519,7 @@ public final class Soak {
     System.out.println();
     System.out.println("| listener               |  heap MiB | direct MiB |    fds |  conns | pending |");
     System.out.println("|------------------------|----------:|-----------:|-------:|-------:|--------:|");
-    String[] when = {"started", "after the clean run", "under attack", "after the attack"};
+    String[] when = {"after the warm-up", "under attack (last)", "after the attacks"};
     for (int i = 0; i < stats.size(); i++) {
       System.out.println(stats.get(i).row(when[i]));
     }

@@ -147,6 +147,14 @@ public final class YamuxSession extends ByteToMessageDecoder {
   private volatile String name = "";
 
   private boolean needFlush;
+  /**
+   * Inside {@link #channelRead}: what the frames of a read batch make us write (ACKs, window updates,
+   * refusals, the replies of streams negotiated inline) is flushed once, at {@link #channelReadComplete}, so
+   * that a batch of 64 stream opens costs one TLS record and one write, not 64. A task queued on the loop
+   * flushes too, should a read come without its read-complete.
+   */
+  private boolean reading;
+  private boolean flushQueued;
   /** Sum of the receive windows of the live streams, bounded for growth by maxConnectionWindow. */
   private long totalRecvWindow;
 
@@ -361,6 +369,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
       bytesIn += buf.readableBytes();
       lastActivity = System.nanoTime();
     }
+    reading = true;
     super.channelRead(ctx, msg);
   }
 
@@ -383,12 +392,14 @@ public final class YamuxSession extends ByteToMessageDecoder {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    reading = false;
     flush();
     super.channelReadComplete(ctx);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    reading = false;
     super.channelInactive(ctx);
     terminate(null, new ConnectionClosedException("connection closed"));
   }
@@ -876,7 +887,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
         "connection closed: the remote kept opening streams that were refused (a stream flood)");
     log.debug("yamux: closing the session: {}", flood.getMessage());
     writeFrame(TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR);
-    flush();
+    flushNow();
     terminate(flood, new ConnectionClosedException(flood.getMessage(), flood));
     return true;
   }
@@ -1194,7 +1205,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     }
     log.debug("yamux protocol error, closing the session: {}", e.getMessage());
     writeFrame(TYPE_GO_AWAY, 0, 0, e.goAwayCode());
-    flush();
+    flushNow();
     terminate(e, new ConnectionClosedException("yamux protocol error: " + e.getMessage(), e));
   }
 
@@ -1228,6 +1239,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
     }
     ChannelHandlerContext c = ctx;
     if (c != null && c.channel().isOpen()) {
+      flushNow(); // what a deferred flush still holds (a GoAway, say) goes out before the close
       c.close();
     }
   }
@@ -1295,7 +1307,25 @@ public final class YamuxSession extends ByteToMessageDecoder {
     lastActivity = System.nanoTime();
   }
 
+  /** Flushes what was written, now or (inside a read batch) once the batch ends; see {@link #reading}. */
   private void flush() {
+    if (!needFlush) {
+      return;
+    }
+    if (!reading) {
+      flushNow();
+    } else if (!flushQueued) {
+      flushQueued = true;
+      ctx.executor().execute(() -> {
+        flushQueued = false;
+        reading = false; // a task never runs inside a read
+        flushNow();
+      });
+    }
+  }
+
+  /** Flushes what was written now, inside a read batch or not (before a close, say). */
+  private void flushNow() {
     if (needFlush) {
       needFlush = false;
       ctx.flush();
