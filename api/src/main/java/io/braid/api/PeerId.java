@@ -20,6 +20,8 @@ import java.util.Objects;
 public final class PeerId implements Comparable<PeerId> {
   private final byte[] multihash;
   private int hash;
+  /** {@link #toBase58()}, computed once (base58 is quadratic in the length, and scopes key on it per stream). */
+  private volatile String base58;
 
   private PeerId(byte[] multihash) {
     this.multihash = multihash;
@@ -58,7 +60,12 @@ public final class PeerId implements Comparable<PeerId> {
 
   /** The bare base58btc form, as libp2p prints peer ids. */
   public String toBase58() {
-    return BaseX.BASE58BTC.encode(multihash);
+    String b = base58;
+    if (b == null) {
+      b = BaseX.BASE58BTC.encode(multihash);
+      base58 = b;
+    }
+    return b;
   }
 
   /** The CIDv1 form: multibase base32 of {@code <0x01><0x72><multihash>}, starting {@code bafz}. */

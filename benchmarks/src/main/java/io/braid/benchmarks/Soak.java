@@ -28,19 +28,31 @@ import java.util.regex.Pattern;
 
 /**
  * A soak run: one listener ({@link SoakListener}, in its own JVM) under {@code --clients} misbehaving clients
- * ({@link SoakAttackers}, in a third JVM under {@code nice -n 19}: idle sockets, garbage, handshake stalls, stream floods, readers that never read) while a
- * well-behaved peer on 127.0.0.1 runs {@code /perf/1.0.0} and pings. It prints the well-behaved peer's
- * throughput and ping RTT under attack as a ratio of a clean run of the same length, the listener's heap and
- * direct memory, and its open file descriptors before, during and after the attack.
+ * ({@link SoakAttackers}, in a third JVM: idle sockets, garbage, handshake stalls, stream floods, readers that
+ * never read) while a well-behaved peer on 127.0.0.1 runs {@code /perf/1.0.0} and pings. It prints the
+ * well-behaved peer's throughput and ping RTT under attack as a ratio of clean phases of the same length, the
+ * listener's heap and direct memory, and its open file descriptors before, during and after the attacks.
  *
- * <p>Both JVMs start cold, and on a small machine the JIT's first compilations take a good share of it for tens
- * of seconds; a node that runs for hours pays that once. So a warm-up comes first ({@code --warmup} seconds,
- * 60 by default): the well-behaved peer runs perf throughout, under the same attack in its first and third
- * quarters, from other addresses (127.0.2.x, 127.0.3.x) than the measured attack's, so that no ban or strike
- * the listener keeps carries over. The CPU table shows what the JIT still used in each measured phase.
+ * <p><b>Cores.</b> By default (where {@code taskset} exists) the listener and the well-behaved peer share CPU 0
+ * and the attackers have CPU 1 to themselves: the attackers stand for machines elsewhere, their own CPU is not
+ * what slows the listener, and they attack as fast as one core lets them. {@code --shared-cores} runs all
+ * three on every core instead, the attackers under {@code nice -n 19}; there the attackers' own work takes
+ * CPU from both ends and throttles the attack at the same time.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Soak [--seconds 60] [--clients 1000]
- *     [--reconnect-ms 1000] [--kinds idle,garbage,stall,stream_flood,never_read] [--warmup 60] [--pin]</pre>
+ * <p><b>Warm-up.</b> The JVMs start cold, and on a small machine the JIT's first compilations take a good share
+ * of it for tens of seconds; a node that runs for hours pays that once. So a warm-up comes first
+ * ({@code --warmup} seconds, 60 by default): the well-behaved peer runs perf throughout, under the same attack
+ * in its first and third quarters, from other addresses (127.0.2.x, 127.0.3.x) than the measured attacks', so
+ * that no ban or strike the listener keeps carries over. The CPU table shows what the JIT still used.
+ *
+ * <p><b>Rounds.</b> Then {@code --rounds} (3) rounds of {@code --seconds} (20) clean, then {@code --seconds}
+ * under a fresh attack from a /24 of its own (127.0.10.x, 127.0.11.x, ...): interleaving cancels the drift of
+ * a shared machine between a single clean and a single attacked phase, and each attack starts from nothing
+ * (no ban yet), the costliest part of an attack. The ratio is over all rounds' bytes and time.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Soak [--seconds 20] [--rounds 3]
+ *     [--clients 1000] [--reconnect-ms 1000] [--kinds idle,garbage,stall,stream_flood,never_read] [--warmup 60]
+ *     [--pin | --shared-cores]</pre>
  *
  * <p>Not a test: a harness whose figures a person reads. Every wait is bounded; every loop ends by itself.
  * The verdict lines at the end compare against the targets (throughput under attack at least 80% of clean,
@@ -156,7 +168,7 @@ public final class Soak {
     int reconnectMs = 1000;
     int warmup = 60;
     int rounds = 3;
-    boolean pin = false;
+    boolean pin = Files.isExecutable(TASKSET);
     String kinds = "IDLE,GARBAGE,STALL,STREAM_FLOOD,NEVER_READ";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -166,9 +178,10 @@ public final class Soak {
         case "--kinds" -> kinds = args[++i];
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--pin" -> pin = true;
+        case "--shared-cores" -> pin = false;
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("usage: Soak [--seconds 5..3600] [--clients 5..5000]"
-            + " [--reconnect-ms 10..60000] [--kinds idle,garbage,...] [--warmup 0..600] [--rounds 1..20] [--pin]");
+            + " [--reconnect-ms 10..60000] [--kinds idle,garbage,...] [--warmup 0..600] [--rounds 1..20] [--pin | --shared-cores]");
       }
     }
     if (seconds < 5 || seconds > 3600 || clients < 5 || clients > 5000 || reconnectMs < 10 || reconnectMs > 60000
@@ -185,7 +198,12 @@ public final class Soak {
   }
 
   private static final Path TASKSET = Path.of("/usr/bin/taskset");
-  /** With {@code --pin}: the listener and this JVM on CPU 0, the attackers on CPU 1 (set once, in main). */
+  /**
+   * Pinned (the default where {@code taskset} exists, {@code --pin}): the listener and this JVM on CPU 0, the
+   * attackers on CPU 1, so that the attackers' own CPU stands for machines elsewhere and they attack at full
+   * speed; {@code --shared-cores}: everything on every core, the attackers under {@code nice -n 19}. Set once,
+   * in main.
+   */
   private static boolean pinned;
 
   /** Pins every thread of process {@code pid} to {@code cpus} (a taskset list, e.g. {@code 0}). */
