@@ -286,6 +286,9 @@ public final class Soak {
           settle(to, from, before);
         }
         Stats after = settle(to, from, before);
+        to.println("refusals");
+        String refusals = from.readLine();
+        counts.add("listener's refusals by limit, warm-up included: " + (refusals == null ? "?" : refusals.substring(9)));
         Measure clean = Measure.sum(cleans);
         Measure attacked = Measure.sum(attackeds);
         report(clean, attacked, List.of(before, during, after), counts);

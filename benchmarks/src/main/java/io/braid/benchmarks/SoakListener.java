@@ -32,6 +32,7 @@ import java.util.stream.Stream;
  *   <li>{@code threads}: {@code THREADS loops=<ns> jit=<ns> gc=<ns> other=<ns>}, the CPU (user and system) this
  *       process's threads have used so far, by kind: Netty's event loops, the JIT compilers, the garbage
  *       collector, everything else ({@code -1} each where {@code /proc/self/task} is not readable);
+ *   <li>{@code refusals}: {@code REFUSALS <the swarm's refusal counts by limit, as a map>};
  *   <li>{@code quit} (or the end of standard input): closes the swarm and exits.
  * </ul>
  */
@@ -49,6 +50,9 @@ public final class SoakListener {
       for (String line; (line = in.readLine()) != null && !line.equals("quit"); ) {
         if (line.equals("stats")) {
           System.out.println(stats(swarm));
+          System.out.flush();
+        } else if (line.equals("refusals")) {
+          System.out.println("REFUSALS " + new java.util.TreeMap<>(swarm.resourceUsage().refusals()));
           System.out.flush();
         } else if (line.equals("threads")) {
           System.out.println(threadCpu());

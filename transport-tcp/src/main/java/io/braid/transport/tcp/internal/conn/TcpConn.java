@@ -198,7 +198,7 @@ public final class TcpConn implements NetConn {
       negotiation.whenComplete((outcome, error) -> {
         timer.cancel(false);
         LimitExceededException refused = error == null
-            ? chargeProtocol(scope, outcome.protocol(), muxed, Direction.OUTBOUND) : null;
+            ? chargeProtocol(scope, outcome.protocol(), muxed) : null;
         if (refused != null) {
           result.completeExceptionally(refused);
         } else if (error != null) {
@@ -249,7 +249,15 @@ public final class TcpConn implements NetConn {
       return;
     }
     muxed.memoryGuard(growth -> reserve(scope, growth));
-    MultistreamNegotiator negotiator = MultistreamNegotiator.responder(p -> router.handlerFor(p).isPresent());
+    // A supported proposal is charged to its protocol's scope before it is accepted: when that scope is full the
+    // stream is refused (reset) there, before we echo the protocol and start a handler for it to reset at once.
+    MultistreamNegotiator negotiator = MultistreamNegotiator.responder(p -> {
+      if (router.handlerFor(p).isEmpty()) {
+        return false;
+      }
+      scope.setProtocol(p); // throws LimitExceededException, which fails the negotiation
+      return true;
+    });
     CompletableFuture<StreamNegotiation.Outcome> negotiation = StreamNegotiation.run(muxed, negotiator);
     ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
       negotiation.completeExceptionally(new ConnectionTimeoutException("inbound stream negotiation",
@@ -258,16 +266,18 @@ public final class TcpConn implements NetConn {
     negotiation.whenComplete((outcome, error) -> {
       timer.cancel(false);
       if (error != null) {
-        log.debug("{}: inbound stream {} not negotiated: {}", id, muxed.id(), error.toString());
-        muxed.reset();
+        if (unwrap(error) instanceof LimitExceededException refused) {
+          log.debug("{}: inbound stream {} refused: {}", id, muxed.id(), refused.getMessage());
+          muxed.refuse(); // its protocol's scope is full: a refusal, as before negotiation
+        } else {
+          log.debug("{}: inbound stream {} not negotiated: {}", id, muxed.id(), error.toString());
+          muxed.reset();
+        }
         return;
       }
       Optional<StreamHandler> handler = router.handlerFor(outcome.protocol());
       if (handler.isEmpty()) {
         muxed.reset();
-        return;
-      }
-      if (chargeProtocol(scope, outcome.protocol(), muxed, Direction.INBOUND) != null) {
         return;
       }
       TcpStream stream = new TcpStream(muxed, this, outcome.protocol(), outcome.leftover());
@@ -281,23 +291,18 @@ public final class TcpConn implements NetConn {
   }
 
   /**
-   * Charges {@code muxed} to its negotiated {@code protocol}'s scope; on a refusal resets it (its scope is
-   * closed by its close future) and returns the refusal, else null. An inbound stream is reset as refused
-   * ({@link MuxedStream#refuse()}): it counts towards the session's refused-stream bound, as a stream refused
-   * before negotiation does.
+   * Charges outbound {@code muxed} to its negotiated {@code protocol}'s scope; on a refusal resets it (its scope
+   * is closed by its close future) and returns the refusal, else null. (An inbound stream is charged while
+   * negotiating, in {@link #onInboundStream}.)
    */
   private LimitExceededException chargeProtocol(ResourceManager.StreamScope scope, String protocol,
-      MuxedStream muxed, Direction direction) {
+      MuxedStream muxed) {
     try {
       scope.setProtocol(protocol);
       return null;
     } catch (LimitExceededException e) {
       log.debug("{}: stream {} refused: {}", id, muxed.id(), e.getMessage());
-      if (direction == Direction.INBOUND) {
-        muxed.refuse();
-      } else {
-        muxed.reset();
-      }
+      muxed.reset();
       return e;
     }
   }
