@@ -423,6 +423,26 @@ public final class TcpTransport implements Transport {
     }
   }
 
+  /**
+   * First in every pipeline: an error with no handler after this one to take it (a reset that arrives before
+   * the upgrade put its handlers in, or after they left) closes the channel and is logged at DEBUG, instead of
+   * reaching Netty's tail as a WARN. Any other error goes on down the pipeline.
+   */
+  private static final io.netty.channel.ChannelInboundHandlerAdapter LAST_RESORT = new LastResort();
+
+  @io.netty.channel.ChannelHandler.Sharable
+  private static final class LastResort extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+      if (ctx.pipeline().last() != this && ctx.channel().isActive()) {
+        ctx.fireExceptionCaught(cause);
+        return;
+      }
+      log.debug("{}: {} (no handler left to take it; closing)", ctx.channel(), cause.toString());
+      ctx.close();
+    }
+  }
+
   /** Starts identify on a new connection if so configured; true, so that it chains in a condition. */
   private boolean startIdentify(TcpConn conn) {
     if (identifyOnConnect) {
@@ -437,6 +457,7 @@ public final class TcpTransport implements Transport {
   }
 
   private void track(Channel ch) {
+    ch.pipeline().addFirst("errors", LAST_RESORT);
     if (context.metrics() != NetworkMetrics.NOOP) {
       ch.pipeline().addFirst("bytes", new ByteCounter(context.metrics(), METRICS_NAME));
     }
