@@ -45,12 +45,14 @@ import java.util.regex.Pattern;
  * in its first and third quarters, from other addresses (127.0.2.x, 127.0.3.x) than the measured attacks', so
  * that no ban or strike the listener keeps carries over. The CPU table shows what the JIT still used.
  *
- * <p><b>Rounds.</b> Then {@code --rounds} (3) rounds of {@code --seconds} (20) clean, then {@code --seconds}
+ * <p><b>Rounds.</b> Then {@code --rounds} (3) rounds of {@code --seconds} (40) clean, then {@code --seconds}
  * under a fresh attack from a /24 of its own (127.0.10.x, 127.0.11.x, ...): interleaving cancels the drift of
  * a shared machine between a single clean and a single attacked phase, and each attack starts from nothing
- * (no ban yet), the costliest part of an attack. The ratio is over all rounds' bytes and time.
+ * (no ban yet), the costliest part of an attack. Each switch between clean and attacked traffic still costs
+ * the listener's JIT a second or so of recompiling (the receivers its code was specialised for change), which
+ * 40-second phases keep a small share of. The ratio is over all rounds' bytes and time.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Soak [--seconds 20] [--rounds 3]
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Soak [--seconds 40] [--rounds 3]
  *     [--clients 1000] [--reconnect-ms 1000] [--kinds idle,garbage,stall,stream_flood,never_read] [--warmup 60]
  *     [--pin | --shared-cores]</pre>
  *
@@ -163,7 +165,7 @@ public final class Soak {
   }
 
   public static void main(String[] args) throws Exception {
-    int seconds = 20;
+    int seconds = 40;
     int clients = 1000;
     int reconnectMs = 1000;
     int warmup = 60;
