@@ -36,6 +36,14 @@ class PeerIdTest {
   }
 
   @Test
+  void theBase58FormIsComputedOnceAndStaysTheSame() {
+    PeerId id = PeerId.fromBytes(Vectors.hex("1220" + DIGEST));
+    String first = id.toBase58();
+    assertEquals(B58, first);
+    assertTrue(first == id.toBase58() && first == id.toString(), "the same String instance every time");
+  }
+
+  @Test
   void aHandMadeSha256IdHasTheTextFormsPythonComputed() {
     PeerId id = PeerId.fromBytes(Vectors.hex("1220" + DIGEST));
     assertEquals(B58, id.toBase58());

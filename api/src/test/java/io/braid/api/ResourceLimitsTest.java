@@ -12,6 +12,33 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("ResourceLimits")
 class ResourceLimitsTest {
+  @Test
+  @DisplayName("refusedStreamsPerConnection: a connection-scope limit, 1024 by default, at least 1")
+  void refusedStreamsPerConnection() {
+    Limit l = Limit.REFUSED_STREAMS_PER_CONNECTION;
+    assertEquals("refusedStreamsPerConnection", l.configName());
+    assertEquals(ResourceScope.CONNECTION, l.scope());
+    assertEquals(1024, ResourceLimits.defaults().get(l));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ResourceLimits.builder().set(l, 0));
+    assertTrue(e.getMessage().contains("refusedStreamsPerConnection"), e.getMessage());
+    assertEquals(ResourceLimits.defaults(), ResourceManager.UNLIMITED.limits(),
+        "a transport without a network still bounds refused streams by the default");
+  }
+
+  @Test
+  @DisplayName("refusals raised on event loops by the thousand carry no stack trace; their messages say it all")
+  void floodExceptionsAreStackless() {
+    LimitExceededException limit = new LimitExceededException(ResourceScope.CONNECTION, "tcp-1",
+        "refusedStreamsPerConnection", 1024, 1024, "connection closed");
+    StreamResetException reset = new StreamResetException("yamux stream 5 refused");
+    assertEquals(0, limit.getStackTrace().length);
+    assertEquals(0, reset.getStackTrace().length);
+    assertTrue(limit.getMessage().contains("refusedStreamsPerConnection (1024) reached in scope connection tcp-1"),
+        limit.getMessage());
+    assertTrue(new ConnectionClosedException("x").getStackTrace().length > 0, "other failures keep theirs");
+  }
+
 
   @Test
   @DisplayName("defaults are each limit's documented default")

@@ -428,7 +428,7 @@ public final class TcpTransport implements Transport {
    * the upgrade put its handlers in, or after they left) closes the channel and is logged at DEBUG, instead of
    * reaching Netty's tail as a WARN. Any other error goes on down the pipeline.
    */
-  private static final io.netty.channel.ChannelInboundHandlerAdapter LAST_RESORT = new LastResort();
+  static final io.netty.channel.ChannelInboundHandlerAdapter LAST_RESORT = new LastResort();
 
   @io.netty.channel.ChannelHandler.Sharable
   private static final class LastResort extends io.netty.channel.ChannelInboundHandlerAdapter {

@@ -440,6 +440,43 @@ class TcpTransportFeaturesTest {
   }
 
   @Test
+  void aRefusedConnectionIsResetNotClosedInOrder() throws Exception {
+    TcpTransport server = server();
+    TransportListener l = listen(server, RecordingInboundHandler.refusingAll());
+    try (Socket s = rawSocket(l)) {
+      // SO_LINGER 0: an RST, no FIN (and no TIME_WAIT left on the listener's side).
+      java.net.SocketException reset = org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketException.class,
+          () -> s.getInputStream().read(), "a refused socket is reset, not closed in order");
+      assertTrue(String.valueOf(reset.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset"),
+          String.valueOf(reset.getMessage()));
+    } catch (java.net.SocketException resetWhileConnecting) {
+      // The RST came before connect() returned: reset all the same.
+    }
+  }
+
+  @Test
+  void anErrorNoHandlerTakesClosesTheChannelAndGoesNoFurther() {
+    io.netty.channel.embedded.EmbeddedChannel alone = new io.netty.channel.embedded.EmbeddedChannel(
+        TcpTransport.LAST_RESORT);
+    alone.pipeline().fireExceptionCaught(new java.io.IOException("connection reset"));
+    alone.checkException(); // nothing reached the tail
+    assertFalse(alone.isOpen(), "closed");
+
+    java.util.List<Throwable> seen = new java.util.ArrayList<>();
+    io.netty.channel.embedded.EmbeddedChannel withMore = new io.netty.channel.embedded.EmbeddedChannel(
+        TcpTransport.LAST_RESORT, new io.netty.channel.ChannelInboundHandlerAdapter() {
+          @Override
+          public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            seen.add(cause);
+          }
+        });
+    withMore.pipeline().fireExceptionCaught(new java.io.IOException("bad frame"));
+    assertEquals(1, seen.size(), "passed on to the handler after it");
+    assertTrue(withMore.isOpen(), "that handler decides");
+    withMore.finishAndReleaseAll();
+  }
+
+  @Test
   void cancellingADialClosesItsSocket() throws Exception {
     try (java.net.ServerSocket silentServer = new java.net.ServerSocket(0, 1,
         java.net.InetAddress.getLoopbackAddress())) {

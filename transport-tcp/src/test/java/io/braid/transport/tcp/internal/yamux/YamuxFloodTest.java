@@ -286,6 +286,63 @@ class YamuxFloodTest {
     answers();
   }
 
+  /** Counts the flushes that reach the socket end of the pipeline (before the session, so it sees them all). */
+  private static final class FlushCounter extends io.netty.channel.ChannelOutboundHandlerAdapter {
+    int flushes;
+
+    @Override
+    public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+      flushes++;
+      ctx.flush();
+    }
+  }
+
+  @Test
+  void whatABatchOfFramesMakesUsWriteIsFlushedOnceWhenTheReadEnds() {
+    server(YamuxHarness.NO_KEEPALIVE.withMaxInboundStreams(32));
+    FlushCounter counter = new FlushCounter();
+    ch.pipeline().addFirst(counter);
+    feedSyns(1, 64); // 32 accepted (an ACK each), 32 refused (an RST each), in one read
+    assertEquals(1, counter.flushes, "one flush for the whole batch");
+    List<Header> a = answers();
+    assertEquals(32, a.stream().filter(h -> h.flags() == FLAG_ACK).count(), a.toString());
+    assertEquals(32, a.stream().filter(h -> h.flags() == FLAG_RST).count(), a.toString());
+
+    // Outside a read, a write is flushed at once.
+    accepted.get(0).write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    ch.runPendingTasks();
+    assertEquals(2, counter.flushes);
+    assertEquals(1, answers().size());
+  }
+
+  @Test
+  void aReadWithoutItsReadCompleteIsFlushedByTheQueuedTask() {
+    server(YamuxHarness.NO_KEEPALIVE);
+    FlushCounter counter = new FlushCounter();
+    ch.pipeline().addFirst(counter);
+    ByteBuf syn = alloc.buffer();
+    syn.writeBytes(frame(TYPE_WINDOW_UPDATE, FLAG_SYN, 1, 0));
+    ch.pipeline().fireChannelRead(syn); // no channelReadComplete after it
+    assertEquals(0, counter.flushes, "deferred while reading");
+    ch.runPendingTasks();
+    assertEquals(1, counter.flushes, "the queued task flushed it");
+    assertEquals(List.of(new Header(TYPE_WINDOW_UPDATE, FLAG_ACK, 1, 0)), answers());
+    // The session is back to flushing at once outside reads.
+    accepted.get(0).write(ByteBuffer.wrap(new byte[] {7}));
+    ch.runPendingTasks();
+    assertEquals(2, counter.flushes);
+    answers();
+  }
+
+  @Test
+  void aGoAwayWrittenInsideAReadIsFlushedBeforeTheClose() {
+    server(YamuxHarness.NO_KEEPALIVE.withMaxInboundStreams(0).withMaxRefusedStreams(2));
+    feedSyns(1, 3); // the third refusal closes the session from inside the read
+    List<Header> a = answers();
+    assertEquals(new Header(TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR), a.get(a.size() - 1), a.toString());
+    assertFalse(ch.isOpen());
+  }
+
   @Test
   void aRapidResetFloodKeepsNoStreamAndTheSessionServesTheNextStream() {
     server(YamuxHarness.NO_KEEPALIVE.withMaxInboundStreams(4));
