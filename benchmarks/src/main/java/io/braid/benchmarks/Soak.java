@@ -223,7 +223,9 @@ public final class Soak {
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
     String jfr = System.getProperty("soak.listener.jfr"); // e.g. -Dsoak.listener.jfr=listener.jfr: profile it
     if (jfr != null) {
-      command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,jdk.Compilation#threshold=0ms" + System.getProperty("soak.listener.jfr.extra", ""));
+      // Every compilation recorded; -Dsoak.listener.jfr.extra=",jdk.JavaExceptionThrow#enabled=true" adds more.
+      command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,jdk.Compilation#threshold=0ms"
+          + System.getProperty("soak.listener.jfr.extra", ""));
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), SoakListener.class.getName()));
     Process listener = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

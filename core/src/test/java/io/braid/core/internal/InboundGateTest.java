@@ -27,6 +27,12 @@ class InboundGateTest {
     return new InboundGate(limits.build(), refusals);
   }
 
+  /** A gate on the clock {@code now} that bans an address after {@code max} failed handshakes. */
+  private InboundGate failing(long max, AtomicLong now) {
+    return new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, max).build(), refusals,
+        now::get);
+  }
+
   private Multiaddr from(String ip) {
     return Multiaddr.fromString((ip.contains(":") ? "/ip6/" : "/ip4/") + ip + "/tcp/" + port++);
   }
@@ -92,8 +98,7 @@ class InboundGateTest {
   @DisplayName("an address whose handshakes keep failing is refused before any crypto work until its 10-second window ends; others are not")
   void failedHandshakesPerIp() {
     AtomicLong now = new AtomicLong(1_000);
-    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 3).build(),
-        refusals, now::get);
+    InboundGate g = failing(3, now);
     for (int i = 0; i < 3; i++) {
       InboundGate.Pending p = g.admit(from("10.0.0.5"), null);
       g.failed(p);
@@ -128,8 +133,7 @@ class InboundGateTest {
   @DisplayName("an address that keeps offending is banned twice as long each time (10, 20, 40 s ... up to 320 s)")
   void bansDoubleWithEachConsecutiveOffence() {
     AtomicLong now = new AtomicLong(5);
-    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 2).build(),
-        refusals, now::get);
+    InboundGate g = failing(2, now);
     long w = InboundGate.STRIKE_WINDOW_NANOS;
     long[] expectedBans = {w, 2 * w, 4 * w, 8 * w, 16 * w, 32 * w, 32 * w};
     for (long ban : expectedBans) {
@@ -151,8 +155,7 @@ class InboundGateTest {
   @DisplayName("a window that ends below the limit, or a quiet spell as long as the longest ban, forgives past offences")
   void offencesAreForgiven() {
     AtomicLong now = new AtomicLong(0);
-    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 2).build(),
-        refusals, now::get);
+    InboundGate g = failing(2, now);
     long w = InboundGate.STRIKE_WINDOW_NANOS;
     fail(g, from("10.0.0.9"), 2); // offence 1: 10 s
     now.addAndGet(w);
@@ -176,8 +179,7 @@ class InboundGateTest {
   @DisplayName("a connection closed as a stream flood is a whole offence at once: its address is banned, escalating like failed handshakes")
   void aFloodIsAWholeOffence() {
     AtomicLong now = new AtomicLong(0);
-    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 4).build(),
-        refusals, now::get);
+    InboundGate g = failing(4, now);
     long w = InboundGate.STRIKE_WINDOW_NANOS;
     InboundGate.Pending flooder = g.admit(from("10.0.0.7"), null);
     InboundGate.Pending other = g.admit(from("10.0.0.7"), null);
@@ -205,8 +207,7 @@ class InboundGateTest {
   @DisplayName("handshakes already under way when the ban starts still strike, without extending the ban")
   void strikesDuringABanDoNotExtendIt() {
     AtomicLong now = new AtomicLong(0);
-    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 2).build(),
-        refusals, now::get);
+    InboundGate g = failing(2, now);
     InboundGate.Pending late = g.admit(from("10.0.0.9"), null);
     fail(g, from("10.0.0.9"), 2);
     long ban = g.banRemainingNanos("10.0.0.9");
@@ -221,8 +222,7 @@ class InboundGateTest {
   @DisplayName("failed-handshake windows are remembered for a bounded number of addresses, the oldest forgotten first")
   void strikesAreBounded() {
     AtomicLong now = new AtomicLong();
-    InboundGate g = new InboundGate(ResourceLimits.builder().set(Limit.FAILED_HANDSHAKES_PER_IP, 1).build(),
-        refusals, now::get);
+    InboundGate g = failing(1, now);
     InboundGate.Pending first = g.admit(from("10.1.0.1"), null);
     g.failed(first);
     g.strike(first);

@@ -184,11 +184,6 @@ public final class MultistreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (finished) {
-      if (result.isCompletedExceptionally()) {
-        // Failed already and closing (a reset often comes as two errors, a read and then a close): the
-        // negotiation's result says what happened; nothing after this handler would take the event.
-        return;
-      }
       ctx.fireExceptionCaught(cause);
       return;
     }
