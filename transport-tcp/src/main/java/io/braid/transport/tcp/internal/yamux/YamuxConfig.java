@@ -67,7 +67,8 @@ public record YamuxConfig(
    * Inbound streams refused within {@link #REFUSAL_WINDOW} past which the session closes as flooded: the
    * default of {@code io.braid.api.ResourceLimits.Limit#REFUSED_STREAMS_PER_CONNECTION}.
    */
-  public static final int DEFAULT_MAX_REFUSED_STREAMS = 1024;
+  public static final int DEFAULT_MAX_REFUSED_STREAMS =
+      (int) io.braid.api.ResourceLimits.Limit.REFUSED_STREAMS_PER_CONNECTION.defaultValue();
 
   /** The window {@link #maxRefusedStreams()} counts over. */
   public static final Duration REFUSAL_WINDOW = Duration.ofSeconds(10);

@@ -14,6 +14,7 @@ import static io.braid.transport.tcp.internal.yamux.YamuxFrame.TYPE_WINDOW_UPDAT
 import io.braid.api.ConnectionClosedException;
 import io.braid.api.ConnectionTimeoutException;
 import io.braid.api.LimitExceededException;
+import io.braid.api.ResourceLimits;
 import io.braid.api.ResourceScope;
 import io.braid.api.StreamResetException;
 import io.braid.transport.tcp.internal.yamux.YamuxFrame.Header;
@@ -883,7 +884,8 @@ public final class YamuxSession extends ByteToMessageDecoder {
       return false;
     }
     LimitExceededException flood = new LimitExceededException(ResourceScope.CONNECTION, name,
-        "refusedStreamsPerConnection", config.maxRefusedStreams(), refusedInWindow - 1,
+        ResourceLimits.Limit.REFUSED_STREAMS_PER_CONNECTION.configName(), config.maxRefusedStreams(),
+        refusedInWindow - 1,
         "connection closed: the remote kept opening streams that were refused (a stream flood)");
     log.debug("yamux: closing the session: {}", flood.getMessage());
     writeFrame(TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR);
