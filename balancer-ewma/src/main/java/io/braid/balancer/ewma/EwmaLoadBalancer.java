@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * The {@code ewma} balancer: latency-aware placement by the "power of two choices" over a peak-EWMA cost.
@@ -50,6 +52,7 @@ public final class EwmaLoadBalancer implements LoadBalancer {
   private final long decayNanos;
   private final long skipNanos;
   private final LongSupplier nanoTime;
+  private final Supplier<? extends RandomGenerator> random;
   private final ConcurrentHashMap<NetConn, Cost> costs = new ConcurrentHashMap<>();
 
   /** With {@link #DEFAULT_DECAY} and {@link System#nanoTime()}. */
@@ -63,6 +66,11 @@ public final class EwmaLoadBalancer implements LoadBalancer {
    * @throws IllegalArgumentException if {@code decay} is under 1 ms
    */
   public EwmaLoadBalancer(Duration decay, LongSupplier nanoTime) {
+    this(decay, nanoTime, ThreadLocalRandom::current);
+  }
+
+  /** As {@link #EwmaLoadBalancer(Duration, LongSupplier)}, drawing from {@code random} (tests seed it). */
+  EwmaLoadBalancer(Duration decay, LongSupplier nanoTime, Supplier<? extends RandomGenerator> random) {
     Objects.requireNonNull(decay, "decay must not be null");
     if (decay.compareTo(Duration.ofMillis(1)) < 0) {
       throw new IllegalArgumentException("decay must be >= 1 ms, was " + decay);
@@ -70,6 +78,7 @@ public final class EwmaLoadBalancer implements LoadBalancer {
     this.decayNanos = decay.toNanos();
     this.skipNanos = decayNanos >> 6;
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.random = Objects.requireNonNull(random, "random");
   }
 
   /** One connection's peak-EWMA RTT; benignly racy. */
@@ -89,9 +98,9 @@ public final class EwmaLoadBalancer implements LoadBalancer {
     if (n == 1) {
       return candidates.get(0);
     }
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    int a = random.nextInt(n);
-    int b = random.nextInt(n - 1);
+    RandomGenerator draw = random.get();
+    int a = draw.nextInt(n);
+    int b = draw.nextInt(n - 1);
     if (b >= a) {
       b++;
     }
