@@ -17,12 +17,14 @@ import io.braid.api.TransportListener;
 import io.braid.transport.tcp.internal.conn.Addresses;
 import io.braid.transport.tcp.internal.conn.ByteCounter;
 import io.braid.transport.tcp.internal.conn.LoopBalancer;
+import io.braid.transport.tcp.internal.conn.OrderlyClose;
 import io.braid.transport.tcp.internal.conn.TcpConn;
 import io.braid.transport.tcp.internal.conn.Upgrader;
 import io.braid.transport.tcp.internal.protocols.Identify;
 import io.braid.transport.tcp.internal.protocols.Ping;
 import io.braid.transport.tcp.internal.tls.TlsHandshake;
 import io.braid.transport.tcp.internal.yamux.YamuxConfig;
+import io.braid.transport.tcp.internal.yamux.YamuxSession;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -53,8 +55,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -430,6 +434,12 @@ public final class TcpTransport implements Transport {
    */
   static final io.netty.channel.ChannelInboundHandlerAdapter LAST_RESORT = new LastResort();
 
+  /**
+   * How long {@link #close()} lets closing channels finish before it stops the event loops regardless:
+   * TLS's wait for its close_notify to go out, plus the orderly close's ({@link YamuxSession#CLOSE_FLUSH_BOUND}).
+   */
+  static final Duration SHUTDOWN_BOUND = YamuxSession.CLOSE_FLUSH_BOUND.plusSeconds(3);
+
   @io.netty.channel.ChannelHandler.Sharable
   private static final class LastResort extends io.netty.channel.ChannelInboundHandlerAdapter {
     @Override
@@ -461,6 +471,7 @@ public final class TcpTransport implements Transport {
     if (context.metrics() != NetworkMetrics.NOOP) {
       ch.pipeline().addFirst("bytes", new ByteCounter(context.metrics(), METRICS_NAME));
     }
+    ch.pipeline().addFirst("orderly-close", OrderlyClose.INSTANCE);
     channels.add(ch);
     ch.closeFuture().addListener(f -> channels.remove(ch));
     if (closed.get()) {
@@ -596,6 +607,11 @@ public final class TcpTransport implements Transport {
     return Ping.ping(Objects.requireNonNull(conn, "conn"));
   }
 
+  /**
+   * {@inheritDoc} Listeners stop at once; each connection closes as {@link NetConn#close()} does, its last
+   * frames still going out; the event loops stop once every channel has closed, at most {@link
+   * #SHUTDOWN_BOUND} later ({@link #terminationFuture()} tells when).
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -612,8 +628,34 @@ public final class TcpTransport implements Transport {
     }
     // Connections already secured keep their own references to the shared TLS contexts.
     upgrader.close();
-    // No quiet period: the close and GoAway writes queued above still run before the loops stop.
-    group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+    // The loops stop once every channel has closed: a closing connection first lets the socket take its
+    // last frames (GoAway, a stream's FIN, TLS close_notify), and a loop that stops drops what is left.
+    // That wait is bounded per channel (Yamux's and TLS's flush bounds); SHUTDOWN_BOUND backs it up.
+    List<Channel> open = List.copyOf(channels);
+    AtomicInteger left = new AtomicInteger(open.size() + 1);
+    AtomicBoolean stopped = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (stopped.compareAndSet(false, true)) {
+        // No quiet period: the tasks queued above still run before the loops stop.
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+      }
+    };
+    for (Channel ch : open) {
+      ch.closeFuture().addListener(f -> {
+        if (left.decrementAndGet() == 0) {
+          stop.run();
+        }
+      });
+    }
+    if (left.decrementAndGet() == 0) {
+      stop.run();
+    } else {
+      try {
+        group.next().schedule(stop, SHUTDOWN_BOUND.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        stop.run();
+      }
+    }
   }
 
   /** Whether {@link #close()} was called. */

@@ -83,8 +83,14 @@ public final class TcpConn implements NetConn {
     // The listener runs only once the session is in the pipeline, after this constructor.
     this.session = new YamuxSession(direction == Direction.OUTBOUND, config, this::onInboundStream);
     session.name(id);
-    session.closeFuture().whenComplete((v, error) ->
-        channel.close().addListener(f -> closeFuture.complete(reason(error))));
+    // A session in the pipeline closes the channel itself, once its last frames are out (see
+    // YamuxSession#close); closing it from here would drop them.
+    session.closeFuture().whenComplete((v, error) -> {
+      if (!session.attached()) {
+        channel.close();
+      }
+      channel.closeFuture().addListener(f -> closeFuture.complete(reason(error)));
+    });
   }
 
   /** Records how the connection was secured; the upgrader calls it before handing the connection out. */
@@ -376,7 +382,9 @@ public final class TcpConn implements NetConn {
   private void closeWith(CloseReason reason) {
     if (localReason.compareAndSet(null, reason)) {
       session.close();
-      channel.close();
+      if (!session.attached()) {
+        channel.close();
+      }
     }
   }
 

@@ -22,6 +22,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
@@ -133,6 +134,22 @@ public final class YamuxSession extends ByteToMessageDecoder {
 
   /** Outbound pings {@link #ping()} allows unanswered at once. */
   public static final int MAX_USER_PINGS = 8;
+
+  /**
+   * How long an orderly close may wait for the socket to take the frames written before it (the last data,
+   * a FIN, the GoAway) and for the peer to close its end, before the channel closes anyway; as long as
+   * Netty's TLS handler waits for its close_notify to go out.
+   */
+  public static final Duration CLOSE_FLUSH_BOUND = Duration.ofSeconds(3);
+
+  /**
+   * Set on the channel, to {@link #CLOSE_FLUSH_BOUND}, just before an orderly close (local close, drain,
+   * the remote's orderly end) closes it: a handler at the bottom of the pipeline that knows it then lets
+   * the socket take the last frames and ends TCP in order (half-close, then wait for the peer's end)
+   * instead of closing at once, which would drop unwritten frames and, with unread bytes left, make the
+   * kernel send a reset that discards what the peer has not read yet. A failed session closes at once.
+   */
+  public static final AttributeKey<Duration> ORDERLY_CLOSE = AttributeKey.valueOf("braid.yamux.orderlyClose");
 
   private record UserPing(long sentAt, CompletableFuture<Duration> future) {}
 
@@ -326,7 +343,10 @@ public final class YamuxSession extends ByteToMessageDecoder {
     }, null, null);
   }
 
-  /** Sends GoAway(normal) and closes the channel; open streams fail. Idempotent. */
+  /**
+   * Sends GoAway(normal) and closes the channel in order (see {@link #ORDERLY_CLOSE}); open streams fail
+   * at once. Idempotent.
+   */
   public void close() {
     runOnLoop(() -> {
       if (closed) {
@@ -1220,6 +1240,9 @@ public final class YamuxSession extends ByteToMessageDecoder {
       return;
     }
     closed = true;
+    // Out before anyone hears of the close: a listener may close the channel, and what a deferred flush
+    // still holds (a FIN written inside this read, a GoAway) would be lost with it.
+    flushNow();
     cancel(pingTimeout);
     cancel(nextKeepAlive);
     bodyTarget = null;
@@ -1241,9 +1264,19 @@ public final class YamuxSession extends ByteToMessageDecoder {
     }
     ChannelHandlerContext c = ctx;
     if (c != null && c.channel().isOpen()) {
-      flushNow(); // what a deferred flush still holds (a GoAway, say) goes out before the close
+      flushNow();
+      if (sessionCause == null) {
+        // An orderly close: the transport's first handler lets the socket take what was written, then
+        // half-closes and waits for the peer's end (see ORDERLY_CLOSE).
+        c.channel().attr(ORDERLY_CLOSE).set(CLOSE_FLUSH_BOUND);
+      } // else a failed session: its GoAway is a courtesy, not worth a wait
       c.close();
     }
+  }
+
+  /** Whether the session is in a channel's pipeline (it then closes the channel when it closes). */
+  public boolean attached() {
+    return ctx != null;
   }
 
   // ---------------------------------------------------------------------------------------------
