@@ -95,28 +95,21 @@ public final class Soak {
       return upBytes + downBytes;
     }
 
-    /** The phases together: throughput over all their bytes and time, percentiles over all their pings. */
-    static Measure sum(List<Measure> phases) {
-      List<Double> rtts = new ArrayList<>();
-      long ub = 0;
-      long un = 0;
-      long db = 0;
-      long dn = 0;
-      int lost = 0;
-      int rounds = 0;
-      int failed = 0;
-      for (Measure m : phases) {
-        ub += m.upBytes;
-        un += m.upNanos;
-        db += m.downBytes;
-        dn += m.downNanos;
-        rtts.addAll(m.sortedRtts);
-        lost += m.lostPings;
-        rounds += m.perfRounds;
-        failed += m.failedRounds;
-      }
+    /** Nothing measured yet. */
+    static final Measure NONE = new Measure(0, 0, 0, 0, List.of(), 0, 0, 0);
+
+    /** This and {@code o} together: throughput over all their bytes and time, percentiles over all pings. */
+    Measure plus(Measure o) {
+      List<Double> rtts = new ArrayList<>(sortedRtts);
+      rtts.addAll(o.sortedRtts);
       Collections.sort(rtts);
-      return new Measure(ub, un, db, dn, List.copyOf(rtts), lost, rounds, failed);
+      return new Measure(upBytes + o.upBytes, upNanos + o.upNanos, downBytes + o.downBytes, downNanos + o.downNanos,
+          List.copyOf(rtts), lostPings + o.lostPings, perfRounds + o.perfRounds, failedRounds + o.failedRounds);
+    }
+
+    /** The phases together, as {@link #plus}. */
+    static Measure sum(List<Measure> phases) {
+      return phases.stream().reduce(NONE, Measure::plus);
     }
   }
 
@@ -403,30 +396,22 @@ public final class Soak {
       }
     }, "soak-pinger");
     pinger.start();
-    long upBytes = 0;
-    long downBytes = 0;
-    long upNanos = 0;
-    long downNanos = 0;
-    int rounds = 0;
-    int failed = 0;
+    Measure total = Measure.NONE;
     while (System.nanoTime() < deadline) {
       try {
         NetStream s = good.newStream(peer, Perf.PROTOCOL).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         PerfResult r = Perf.client(s, 16 * MIB, 16 * MIB).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        upBytes += 16 * MIB;
-        downBytes += 16 * MIB;
-        upNanos += r.uploadTime().toNanos();
-        downNanos += r.downloadTime().toNanos();
-        rounds++;
+        total = total.plus(new Measure(16 * MIB, r.uploadTime().toNanos(), 16 * MIB, r.downloadTime().toNanos(),
+            List.of(), 0, 1, 0));
       } catch (Exception e) {
-        failed++;
+        total = total.plus(new Measure(0, 0, 0, 0, List.of(), 0, 0, 1));
         System.out.println("soak: a perf round failed: " + e);
       }
     }
     pinger.join(10_000);
-    List<Double> sorted = new ArrayList<>(rtts);
-    Collections.sort(sorted);
-    return new Measure(upBytes, upNanos, downBytes, downNanos, List.copyOf(sorted), lost[0], rounds, failed);
+    synchronized (rtts) {
+      return total.plus(new Measure(0, 0, 0, 0, List.copyOf(rtts), lost[0], 0, 0));
+    }
   }
 
   private static double gbps(long bytes, long nanos) {

@@ -66,12 +66,9 @@ class FairHandshakesTest {
       Multiaddr address = server.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0")).get(10, TimeUnit.SECONDS).get(0);
       openIdleSockets(address);
       // Every idle socket was seen: held up to the per-address cap, refused beyond it.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      TcpTestStreams.until(() -> server.resourceUsage().refusals().getOrDefault("pendingPerIp", 0L) >= IDLE - 16,
+          Duration.ofSeconds(20), (IDLE - 16) + " refusals by pendingPerIp");
       ResourceUsage usage = server.resourceUsage();
-      while (usage.refusals().getOrDefault("pendingPerIp", 0L) < IDLE - 16 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-        usage = server.resourceUsage();
-      }
       assertEquals(IDLE - 16, usage.refusals().get("pendingPerIp"), usage.toString());
       assertEquals(16, usage.ips().get("127.0.0.2").pending(), usage.toString());
 

@@ -96,14 +96,11 @@ class StreamFloodOverTcpTest {
     }
   }
 
-  private static ResourceUsage awaitRefusal(Swarm server, String limit) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    ResourceUsage usage = server.resourceUsage();
-    while (usage.refusals().getOrDefault(limit, 0L) == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      usage = server.resourceUsage();
-    }
-    return usage;
+  /** The server's usage once it has refused at least once by {@code limit} (fails after 10 s). */
+  private static ResourceUsage awaitRefusal(Swarm server, String limit) {
+    TcpTestStreams.until(() -> server.resourceUsage().refusals().getOrDefault(limit, 0L) > 0, Duration.ofSeconds(10),
+        "a refusal by " + limit);
+    return server.resourceUsage();
   }
 
   /** Echoes {@code text} on a new stream to {@code server}; Echo.client checks every byte that comes back. */

@@ -57,12 +57,22 @@ public final class Echo {
       stream.reset();
       return;
     }
-    done.thenCompose(v -> stream.closeWrite()).whenComplete((v, e) -> {
+    // handle(), not thenCompose()/whenComplete(): those wrap a failure in a new CompletionException (a stack
+    // trace each), and a flood of streams that are reset fails thousands a second.
+    done.handle((v, e) -> {
       if (e != null) {
         stream.reset();
       } else {
-        stream.close();
+        stream.closeWrite().handle((w, closeError) -> {
+          if (closeError != null) {
+            stream.reset();
+          } else {
+            stream.close();
+          }
+          return null;
+        });
       }
+      return null;
     });
   }
 

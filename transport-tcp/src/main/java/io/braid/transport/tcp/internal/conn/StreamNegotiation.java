@@ -63,12 +63,13 @@ final class StreamNegotiation {
       result.completeExceptionally(e);
       return;
     }
-    read.whenComplete((bytes, error) -> {
+    read.handle((bytes, error) -> {
       if (error != null) {
         result.completeExceptionally(error);
       } else {
         onBytes(bytes);
       }
+      return null;
     });
   }
 
@@ -116,10 +117,11 @@ final class StreamNegotiation {
     ByteBuffer copy = ByteBuffer.allocate(out.readableBytes());
     out.getBytes(out.readerIndex(), copy);
     copy.flip();
-    stream.write(copy).whenComplete((v, error) -> {
+    stream.write(copy).handle((v, error) -> {
       if (error != null) {
         result.completeExceptionally(error);
       }
+      return null;
     });
   }
 }

@@ -186,13 +186,14 @@ public final class TcpConn implements NetConn {
         result.completeExceptionally(unwrap(openError));
         return;
       }
-      muxed.closeFuture().whenComplete((v, e) -> scope.close());
+      muxed.closeFuture().handle((v, e) -> releaseScope(scope));
       muxed.memoryGuard(growth -> reserve(scope, growth));
       // A caller that gives up (cancels) while negotiation runs must not leave the stream counting.
-      result.whenComplete((s, e) -> {
+      result.handle((s, e) -> {
         if (e != null) {
           muxed.reset();
         }
+        return null;
       });
       // Bounded like inbound negotiation: a peer that accepts the stream and never answers must not
       // hold the caller (or the stream) forever.
@@ -201,7 +202,7 @@ public final class TcpConn implements NetConn {
         negotiation.completeExceptionally(new ConnectionTimeoutException("outbound stream negotiation",
             negotiationTimeout));
       }, negotiationTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      negotiation.whenComplete((outcome, error) -> {
+      negotiation.handle((outcome, error) -> {
         timer.cancel(false);
         LimitExceededException refused = error == null
             ? chargeProtocol(scope, outcome.protocol(), muxed) : null;
@@ -214,9 +215,22 @@ public final class TcpConn implements NetConn {
         } else if (!result.complete(new TcpStream(muxed, this, outcome.protocol(), outcome.leftover()))) {
           muxed.reset();
         }
+        return null;
       });
     });
     return result;
+  }
+
+  /*
+   * Callbacks on a stream's futures use handle(), not whenComplete(): on a failed future whenComplete()
+   * completes the stage it returns (unused here) with a new CompletionException, whose stack trace is tens of
+   * microseconds of the event loop; a stream flood fails thousands of streams a second.
+   */
+
+  /** Closes a stream's scope when the stream has ended; a {@code handle} callback's result. */
+  private static Void releaseScope(ResourceManager.StreamScope scope) {
+    scope.close();
+    return null;
   }
 
   /**
@@ -246,7 +260,7 @@ public final class TcpConn implements NetConn {
       muxed.refuse();
       return;
     }
-    muxed.closeFuture().whenComplete((v, e) -> scope.close());
+    muxed.closeFuture().handle((v, e) -> releaseScope(scope));
     try {
       scope.reserveMemory(YamuxFrame.INITIAL_WINDOW);
     } catch (LimitExceededException e) {
@@ -269,7 +283,7 @@ public final class TcpConn implements NetConn {
       negotiation.completeExceptionally(new ConnectionTimeoutException("inbound stream negotiation",
           negotiationTimeout));
     }, negotiationTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    negotiation.whenComplete((outcome, error) -> {
+    negotiation.handle((outcome, error) -> {
       timer.cancel(false);
       if (error != null) {
         if (unwrap(error) instanceof LimitExceededException refused) {
@@ -279,12 +293,12 @@ public final class TcpConn implements NetConn {
           log.debug("{}: inbound stream {} not negotiated: {}", id, muxed.id(), error.toString());
           muxed.reset();
         }
-        return;
+        return null;
       }
       Optional<StreamHandler> handler = router.handlerFor(outcome.protocol());
       if (handler.isEmpty()) {
         muxed.reset();
-        return;
+        return null;
       }
       TcpStream stream = new TcpStream(muxed, this, outcome.protocol(), outcome.leftover());
       try {
@@ -293,6 +307,7 @@ public final class TcpConn implements NetConn {
         log.warn("{}: the handler of {} threw; resetting its stream", id, outcome.protocol(), e);
         stream.reset();
       }
+      return null;
     });
   }
 
