@@ -350,6 +350,7 @@ public final class TcpTransport implements Transport {
           .channel(serverChannelType)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
+          .handler(new Admission(handler))
           .childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -379,23 +380,48 @@ public final class TcpTransport implements Transport {
     });
   }
 
+  /**
+   * On the listening channel, ahead of Netty's acceptor: asks the handler to admit each accepted socket and
+   * refuses it there, before it is registered with an event loop or given a pipeline (a reset, then the
+   * descriptor closed), which keeps a refusal to a few system calls when thousands a second are refused. An
+   * admitted socket goes on to the acceptor, which registers it and runs {@link #accepted}.
+   */
+  private final class Admission extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private final InboundConnectionHandler handler;
+
+    Admission(InboundConnectionHandler handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof Channel child)) {
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      Multiaddr remote = Addresses.toMultiaddr(child.remoteAddress());
+      boolean admitted;
+      try {
+        // The handler may abort this handshake later (to make room for another address's): closing the
+        // channel fails the upgrade, which reports failed() as any failed handshake does.
+        admitted = !closed.get() && handler.accept(remote, child::close);
+      } catch (RuntimeException e) {
+        log.warn("accept({}) threw; refusing the connection", remote, e);
+        admitted = false;
+      }
+      if (!admitted) {
+        resetOnClose(child);
+        child.unsafe().closeForcibly();
+        return;
+      }
+      ctx.fireChannelRead(child);
+    }
+  }
+
+  /** An admitted socket, now on its event loop: the upgrade, then the handler hears how it went. */
   private void accepted(Channel ch, InboundConnectionHandler handler) {
     loops.track(ch);
     Multiaddr remote = Addresses.toMultiaddr(ch.remoteAddress());
-    boolean admitted;
-    try {
-      // The handler may abort this handshake later (to make room for another address's): closing the
-      // channel fails the upgrade, which reports failed() as any failed handshake does.
-      admitted = !closed.get() && handler.accept(remote, ch::close);
-    } catch (RuntimeException e) {
-      log.warn("accept({}) threw; refusing the connection", remote, e);
-      admitted = false;
-    }
-    if (!admitted) {
-      resetOnClose(ch);
-      ch.close();
-      return;
-    }
     track(ch);
     upgrader.upgrade(ch, Direction.INBOUND, null, Addresses.toMultiaddr(ch.localAddress()), remote)
         .whenComplete((conn, error) -> {
