@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * reset that discards whatever the peer had not yet read: the last data, a stream's FIN.
  *
  * <p>Bounded: at the attribute's duration after the close began the channel closes regardless (a peer
- * that neither reads nor closes). Any other close (no attribute, a channel already inactive or half-closed)
- * passes straight on. The close's promise completes when the channel has closed.
+ * that neither reads nor closes). A close that arrives while it runs waits for it; any other close (no
+ * attribute, a channel already inactive or half-closed) passes straight on. The close's promise completes
+ * when the channel has closed.
  *
  * <p>Sharable and stateless: the request lives on the channel. Event loop only, as every handler.
  */
@@ -35,17 +37,25 @@ public final class OrderlyClose extends ChannelOutboundHandlerAdapter {
   public static final OrderlyClose INSTANCE = new OrderlyClose();
 
   private static final Logger log = LoggerFactory.getLogger(OrderlyClose.class);
+  /** Set while an orderly close runs on the channel. */
+  private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("braid.orderlyClose.running");
 
   private OrderlyClose() {}
 
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
     Channel ch = ctx.channel();
+    if (ch.hasAttr(CLOSING) && Boolean.TRUE.equals(ch.attr(CLOSING).get())) {
+      // Another close while ours runs (the transport closing every channel, say): it waits for ours.
+      ch.closeFuture().addListener(f -> promise.trySuccess());
+      return;
+    }
     Duration bound = ch.attr(YamuxSession.ORDERLY_CLOSE).getAndSet(null);
     if (bound == null || !(ch instanceof DuplexChannel duplex) || !ch.isActive() || duplex.isOutputShutdown()) {
       ctx.close(promise);
       return;
     }
+    ch.attr(CLOSING).set(Boolean.TRUE);
     ch.closeFuture().addListener(f -> promise.trySuccess());
     ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
       log.debug("{}: the peer did not end the connection within {} of our orderly close; closing", ch, bound);

@@ -120,6 +120,17 @@ class OrderlyCloseTest {
   }
 
   @Test
+  void aSecondCloseWhileTheOrderlyOneRunsWaitsForIt() throws Exception {
+    byte[] data = payload();
+    // As a transport's close does: the connection closes in order, then every channel is closed.
+    int port = serve(true, writeThenClose(data, WAIT).andThen(ctx -> ctx.channel().close()));
+    try (Socket s = slowReader(port)) {
+      Thread.sleep(200);
+      assertArrayEquals(data, readToEnd(s), "every byte, then the end of the stream");
+    }
+  }
+
+  @Test
   void bytesTheServerNeverReadDoNotTurnTheCloseIntoAReset() throws Exception {
     byte[] data = payload();
     // AUTO_READ off: what the peer sends stays unread in the server's socket, which at a plain close makes
