@@ -45,7 +45,7 @@ public final class OrderlyClose extends ChannelOutboundHandlerAdapter {
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
     Channel ch = ctx.channel();
-    if (ch.hasAttr(CLOSING) && Boolean.TRUE.equals(ch.attr(CLOSING).get())) {
+    if (Boolean.TRUE.equals(ch.attr(CLOSING).get())) {
       // Another close while ours runs (the transport closing every channel, say): it waits for ours.
       ch.closeFuture().addListener(f -> promise.trySuccess());
       return;

@@ -45,7 +45,8 @@ class OrderlyCloseTest {
   private static final int SIZE = 16 << 20; // more than the kernel buffers on both sides take
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
+  /** The server's channel, once {@code onActive} has run (it has written and asked to close). */
+  private final CompletableFuture<Channel> served = new CompletableFuture<>();
 
   @AfterEach
   void stop() throws Exception {
@@ -62,8 +63,8 @@ class OrderlyCloseTest {
             ch.pipeline().addLast(OrderlyClose.INSTANCE, new ChannelInboundHandlerAdapter() {
               @Override
               public void channelActive(ChannelHandlerContext ctx) {
-                accepted.complete(ctx.channel());
                 onActive.accept(ctx);
+                served.complete(ctx.channel());
               }
             });
           }
@@ -109,8 +110,8 @@ class OrderlyCloseTest {
     byte[] data = payload();
     int port = serve(true, writeThenClose(data, WAIT));
     try (Socket s = slowReader(port)) {
-      Channel server = accepted.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      Thread.sleep(200); // the server has closed by now; most of the data still waits on its side
+      Channel server = served.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      // The server has closed; most of the data still waits on its side, as the peer has read nothing yet.
       assertTrue(server.isOpen(), "the server's channel waits for its data to go out");
       assertArrayEquals(data, readToEnd(s), "every byte, then the end of the stream");
       // Our end: the server's channel closes once it sees it.
@@ -125,7 +126,7 @@ class OrderlyCloseTest {
     // As a transport's close does: the connection closes in order, then every channel is closed.
     int port = serve(true, writeThenClose(data, WAIT).andThen(ctx -> ctx.channel().close()));
     try (Socket s = slowReader(port)) {
-      Thread.sleep(200);
+      served.get(WAIT.toMillis(), TimeUnit.MILLISECONDS); // both closes were asked for before we read
       assertArrayEquals(data, readToEnd(s), "every byte, then the end of the stream");
     }
   }
@@ -139,7 +140,7 @@ class OrderlyCloseTest {
     try (Socket s = slowReader(port)) {
       s.getOutputStream().write(new byte[1000]);
       s.getOutputStream().flush();
-      Thread.sleep(200);
+      served.get(WAIT.toMillis(), TimeUnit.MILLISECONDS); // the close was asked for before we read
       assertArrayEquals(data, readToEnd(s), "every byte, then the end of the stream, no reset");
     }
   }
@@ -147,13 +148,18 @@ class OrderlyCloseTest {
   @Test
   void aPeerThatNeitherReadsNorClosesHoldsTheChannelOnlyForTheBound() throws Exception {
     Duration bound = Duration.ofMillis(300);
-    int port = serve(true, writeThenClose(payload(), bound));
+    long[] closeAsked = new long[1];
+    Consumer<ChannelHandlerContext> close = writeThenClose(payload(), bound);
+    int port = serve(true, ctx -> {
+      closeAsked[0] = System.nanoTime();
+      close.accept(ctx);
+    });
     try (Socket s = slowReader(port)) {
-      Channel server = accepted.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      long start = System.nanoTime();
+      Channel server = served.get(WAIT.toMillis(), TimeUnit.MILLISECONDS); // also publishes closeAsked
       assertTrue(server.closeFuture().await(WAIT.toMillis()), "closed at the bound");
-      long tookMs = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(tookMs >= bound.toMillis() - 50, "closed after " + tookMs + " ms, before the bound");
+      // Measured from the server's own close call: the wait can only look longer than it was, never shorter.
+      long tookMs = (System.nanoTime() - closeAsked[0]) / 1_000_000;
+      assertTrue(tookMs >= bound.toMillis(), "closed after " + tookMs + " ms, before the bound");
     }
   }
 
@@ -167,7 +173,7 @@ class OrderlyCloseTest {
     });
     try (Socket s = slowReader(port)) {
       assertFalse(openAfterClose.get(WAIT.toMillis(), TimeUnit.MILLISECONDS), "closed within the call");
-      Channel server = accepted.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      Channel server = served.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       assertEquals(null, server.attr(YamuxSession.ORDERLY_CLOSE).get());
     }
   }
