@@ -75,19 +75,22 @@ public final class Addresses {
     throw new UnknownHostException("no " + target.hostProtocol() + " address for " + target.host());
   }
 
-  /** The multiaddr of a socket address ({@code /ip4/…/tcp/…} or {@code /ip6/…/tcp/…}). */
+  /**
+   * The multiaddr of a socket address ({@code /ip4/…/tcp/…} or {@code /ip6/…/tcp/…}; an IPv6 zone is dropped).
+   * Built from the address's bytes, not its text: the listener calls this for every socket it accepts, refused
+   * ones included.
+   */
   public static Multiaddr toMultiaddr(SocketAddress socketAddress) {
     InetSocketAddress s = (InetSocketAddress) socketAddress;
-    InetAddress a = s.getAddress();
-    if (a instanceof Inet6Address) {
-      String host = a.getHostAddress();
-      int zone = host.indexOf('%');
-      if (zone >= 0) {
-        host = host.substring(0, zone);
-      }
-      return Multiaddr.fromString("/ip6/" + host + "/tcp/" + s.getPort());
-    }
-    return Multiaddr.fromString("/ip4/" + a.getHostAddress() + "/tcp/" + s.getPort());
+    byte[] ip = s.getAddress().getAddress();
+    // The binary form: the ip4 (4) or ip6 (41) code, the address, the tcp code (6), the port big-endian.
+    byte[] out = new byte[ip.length + 4];
+    out[0] = (byte) (ip.length == 4 ? 4 : 41);
+    System.arraycopy(ip, 0, out, 1, ip.length);
+    out[ip.length + 1] = 6;
+    out[ip.length + 2] = (byte) (s.getPort() >>> 8);
+    out[ip.length + 3] = (byte) s.getPort();
+    return Multiaddr.fromBytes(out);
   }
 
   /**
