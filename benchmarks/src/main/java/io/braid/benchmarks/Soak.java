@@ -39,22 +39,28 @@ import java.util.regex.Pattern;
  * three on every core instead, the attackers under {@code nice -n 19}; there the attackers' own work takes
  * CPU from both ends and throttles the attack at the same time.
  *
- * <p><b>Warm-up.</b> The JVMs start cold, and on a small machine the JIT's first compilations take a good share
- * of it for tens of seconds; a node that runs for hours pays that once. So a warm-up comes first
- * ({@code --warmup} seconds, 60 by default): the well-behaved peer runs perf throughout, under the same attack
- * in its first and third quarters, from other addresses (127.0.2.x, 127.0.3.x) than the measured attacks', so
- * that no ban or strike the listener keeps carries over. The CPU table shows what the JIT still used.
+ * <p><b>Warm-up.</b> The JVMs start cold, and a node that runs for hours pays its JIT's compilations once. The
+ * attack's paths (a refusal, a handshake, a certificate check) run a few to a few hundred times a second, and
+ * HotSpot compiles a method with C2 only after thousands of calls, so the listener's JIT works on them for
+ * minutes: with a 60-second warm-up it still spent 4 to 6 s of every 120 s attacked compiling. So the warm-up
+ * ({@link #warmUp}) runs perf throughout, in parts of 40 s under a fresh attack from addresses of their own
+ * (127.0.2.x, 127.0.3.x, ... up to 127.0.9.x, so that no ban or strike carries over into the measured attacks)
+ * and 10 s clean, until the listener's JIT threads used at most 2% of an attacked part's wall time: at
+ * least {@code --warmup} (100) seconds, at most {@code --warmup-max} (360, 0 for no warm-up). It prints the JIT's
+ * share for each part; the CPU table shows what the JIT still used in the measured phases.
  *
- * <p><b>Rounds.</b> Then {@code --rounds} (3) rounds of {@code --seconds} (40) clean, then {@code --seconds}
+ * <p><b>Rounds.</b> Then {@code --rounds} (4) rounds of {@code --seconds} (40) clean, then {@code --seconds}
  * under a fresh attack from a /24 of its own (127.0.10.x, 127.0.11.x, ...): interleaving cancels the drift of
  * a shared machine between a single clean and a single attacked phase, and each attack starts from nothing
- * (no ban yet), the costliest part of an attack. Each switch between clean and attacked traffic still costs
- * the listener's JIT a second or so of recompiling (the receivers its code was specialised for change), which
- * 40-second phases keep a small share of. The ratio is over all rounds' bytes and time.
+ * (no ban yet), the costliest part of an attack. A single round's ratio moves by 20 points or more on a
+ * shared 2-core machine; the ratio over all rounds' bytes and time is the figure. Each round's line also
+ * gives the CPU per GiB moved of the listener's event loops, its JIT and the well-behaved peer in both
+ * phases: a round whose peer also needed more CPU per GiB under attack ran on a slower machine, not against
+ * a costlier attack.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Soak [--seconds 40] [--rounds 3]
- *     [--clients 1000] [--reconnect-ms 1000] [--kinds idle,garbage,stall,stream_flood,never_read] [--warmup 60]
- *     [--pin | --shared-cores]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.braid.benchmarks.Soak [--seconds 40] [--rounds 4]
+ *     [--clients 1000] [--reconnect-ms 1000] [--kinds idle,garbage,stall,stream_flood,never_read] [--warmup 100]
+ *     [--warmup-max 360] [--pin | --shared-cores]</pre>
  *
  * <p>Not a test: a harness whose figures a person reads. Every wait is bounded; every loop ends by itself.
  * The verdict lines at the end compare against the targets (throughput under attack at least 80% of clean,
@@ -161,8 +167,9 @@ public final class Soak {
     int seconds = 40;
     int clients = 1000;
     int reconnectMs = 1000;
-    int warmup = 60;
-    int rounds = 3;
+    int warmup = 100;
+    int warmupMax = -1; // not given: 360, or --warmup if longer
+    int rounds = 4;
     boolean pin = Files.isExecutable(TASKSET);
     String kinds = "IDLE,GARBAGE,STALL,STREAM_FLOOD,NEVER_READ";
     for (int i = 0; i < args.length; i++) {
@@ -172,24 +179,29 @@ public final class Soak {
         case "--reconnect-ms" -> reconnectMs = Integer.parseInt(args[++i]);
         case "--kinds" -> kinds = args[++i];
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--warmup-max" -> warmupMax = Integer.parseInt(args[++i]);
         case "--pin" -> pin = true;
         case "--shared-cores" -> pin = false;
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("usage: Soak [--seconds 5..3600] [--clients 5..5000]"
-            + " [--reconnect-ms 10..60000] [--kinds idle,garbage,...] [--warmup 0..600] [--rounds 1..20] [--pin | --shared-cores]");
+            + " [--reconnect-ms 10..60000] [--kinds idle,garbage,...] [--warmup 0..900] [--warmup-max 0..900]"
+            + " [--rounds 1..20] [--pin | --shared-cores]");
       }
     }
+    if (warmupMax < 0) {
+      warmupMax = Math.max(360, warmup);
+    }
     if (seconds < 5 || seconds > 3600 || clients < 5 || clients > 5000 || reconnectMs < 10 || reconnectMs > 60000
-        || warmup < 0 || warmup > 600 || rounds < 1 || rounds > 20) {
+        || warmup < 0 || warmup > 900 || warmupMax > 900 || warmup > warmupMax || rounds < 1 || rounds > 20) {
       throw new IllegalArgumentException("--seconds must be 5..3600, --clients 5..5000, --reconnect-ms 10..60000,"
-          + " --warmup 0..600 and --rounds 1..20, were " + seconds + ", " + clients + ", " + reconnectMs + ", "
-          + warmup + ", " + rounds);
+          + " --warmup 0..900, --warmup-max --warmup..900 and --rounds 1..20, were " + seconds + ", " + clients + ", "
+          + reconnectMs + ", " + warmup + ", " + warmupMax + ", " + rounds);
     }
     if (pin && !Files.isExecutable(TASKSET)) {
       throw new IllegalArgumentException("--pin needs " + TASKSET);
     }
     pinned = pin;
-    System.exit(run(seconds, clients, reconnectMs, kinds, warmup, rounds) ? 0 : 1);
+    System.exit(run(seconds, clients, reconnectMs, kinds, warmup, warmupMax, rounds) ? 0 : 1);
   }
 
   private static final Path TASKSET = Path.of("/usr/bin/taskset");
@@ -210,7 +222,7 @@ public final class Soak {
     }
   }
 
-  static boolean run(int seconds, int clients, int reconnectMs, String kinds, int warmup, int rounds)
+  static boolean run(int seconds, int clients, int reconnectMs, String kinds, int warmup, int warmupMax, int rounds)
       throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx1g"));
@@ -240,8 +252,9 @@ public final class Soak {
       PeerId peer = target.peerId().orElseThrow();
       Multiaddr address = target.withoutPeerId();
       System.out.printf(Locale.ROOT, "java %s, listener %s, %d misbehaving clients (%s; back %d ms after each close),"
-          + " %d rounds of %d s clean then %d s attacked, after a warm-up of %d s%s%n", System.getProperty("java.version"),
-          address, clients, kinds.toLowerCase(Locale.ROOT), reconnectMs, rounds, seconds, seconds, warmup,
+          + " %d rounds of %d s clean then %d s attacked, after a warm-up of %d to %d s (until the listener's JIT"
+          + " settles)%s%n", System.getProperty("java.version"),
+          address, clients, kinds.toLowerCase(Locale.ROOT), reconnectMs, rounds, seconds, seconds, warmup, warmupMax,
           pinned ? "; listener and well-behaved peer on CPU 0, attackers on CPU 1" : "");
 
       try (Swarm good = Swarm.builder(Identity.generate())
@@ -249,7 +262,7 @@ public final class Soak {
           .build()) {
         good.addAddresses(peer, address);
         good.dialPeer(peer).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        warmUp(java, target, clients, reconnectMs, kinds, warmup, good, peer);
+        warmUp(java, target, clients, reconnectMs, kinds, warmup, warmupMax, good, peer, to, from);
         Stats before = stats(to, from);
         Stats during = before;
         List<Measure> cleans = new ArrayList<>();
@@ -260,15 +273,18 @@ public final class Soak {
         for (int round = 0; round < rounds; round++) {
           CpuMark c0 = CpuMark.now(to, from, null);
           Measure clean = measure(good, peer, seconds);
-          cleanCpu = cleanCpu.plus(c0.until(CpuMark.now(to, from, null)));
+          Cpu roundClean = c0.until(CpuMark.now(to, from, null));
+          cleanCpu = cleanCpu.plus(roundClean);
           int subnet = 10 + round; // a fresh attack each round: no ban of an earlier round carries over
           Process attackers = attackers(java, target, clients, reconnectMs, kinds, subnet);
           Measure attacked;
+          Cpu roundAttacked;
           try {
             Thread.sleep(3_000); // let every client connect once
             CpuMark c1 = CpuMark.now(to, from, attackers);
             attacked = measure(good, peer, seconds);
-            attackedCpu = attackedCpu.plus(c1.until(CpuMark.now(to, from, attackers)));
+            roundAttacked = c1.until(CpuMark.now(to, from, attackers));
+            attackedCpu = attackedCpu.plus(roundAttacked);
             during = stats(to, from);
           } finally {
             for (String line : stopAttackers(attackers)) {
@@ -278,8 +294,13 @@ public final class Soak {
           cleans.add(clean);
           attackeds.add(attacked);
           System.out.printf(Locale.ROOT, "round %d: clean %.3f / %.3f Gbit/s up / down, attacked %.3f / %.3f:"
-              + " %.2fx / %.2fx%n", round + 1, clean.upGbps(), clean.downGbps(), attacked.upGbps(),
-              attacked.downGbps(), attacked.upGbps() / clean.upGbps(), attacked.downGbps() / clean.downGbps());
+              + " %.2fx / %.2fx; CPU s per GiB clean -> attacked: listener's event loops %.2f -> %.2f, JIT %.2f"
+              + " -> %.2f, well-behaved peer %.2f -> %.2f%n", round + 1, clean.upGbps(), clean.downGbps(),
+              attacked.upGbps(), attacked.downGbps(), attacked.upGbps() / clean.upGbps(),
+              attacked.downGbps() / clean.downGbps(), perGib(roundClean.listenerThreads()[0], clean),
+              perGib(roundAttacked.listenerThreads()[0], attacked), perGib(roundClean.listenerThreads()[1], clean),
+              perGib(roundAttacked.listenerThreads()[1], attacked), perGib(roundClean.peer(), clean),
+              perGib(roundAttacked.peer(), attacked));
           settle(to, from, before);
         }
         Stats after = settle(to, from, before);
@@ -300,32 +321,62 @@ public final class Soak {
     }
   }
 
+  /** The longest attacked part of the warm-up, and the clean part after each. */
+  static final int WARM_ATTACK_SECONDS = 40;
+  static final int WARM_CLEAN_SECONDS = 10;
   /**
-   * The warm-up: perf for {@code seconds}, in four equal parts: under the same attack from 127.0.2.x, clean,
-   * under attack again, clean. The JIT compiles the data path for the clean traffic and recompiles it once the
-   * attack's traffic shows up (new receiver types deoptimise what was compiled for one); going through both
-   * twice leaves code that has seen both. Prints one line; its figures are not compared with anything.
+   * The warm-up ends (once past its minimum) after an attacked part in which the listener's JIT compilers used
+   * at most this share of the part's wall time.
    */
-  static void warmUp(Path java, Multiaddr target, int clients, int reconnectMs, String kinds, int seconds,
-      Swarm good, PeerId peer) throws Exception {
-    if (seconds == 0) {
+  static final double JIT_SETTLED = 0.02;
+  /** Subnets the warm-up attacks from: 127.0.2.x to 127.0.9.x; the measured rounds use 127.0.10.x onwards. */
+  static final int WARM_FIRST_SUBNET = 2;
+  static final int WARM_SUBNETS = 8;
+
+  /**
+   * The warm-up: perf throughout, in parts of {@value #WARM_ATTACK_SECONDS} s under a fresh attack (127.0.2.x,
+   * then 127.0.3.x, ...) each followed by {@value #WARM_CLEAN_SECONDS} s clean, until the listener's JIT has
+   * settled: past {@code minSeconds}, after the first attacked part in which its compiler threads used at most
+   * {@value #JIT_SETTLED} of the part's wall time, or at {@code maxSeconds} (or after {@value #WARM_SUBNETS}
+   * parts), whichever comes first.
+   *
+   * <p>Why so long: a refusal or a handshake runs code that clean traffic never does, a few to a few hundred
+   * times a second, and HotSpot compiles a method with C2 only after thousands of calls; so the attack's paths
+   * are interpreted or in profiling code (C1) for minutes, and the JIT compiles them all that time. A node that
+   * runs for hours pays that once; a 60-second warm-up left it in the measured phases (4 to 6 s of JIT per
+   * 120 s attacked), and with it several points of the ratio. Prints one line per part; its figures are not
+   * compared with anything.
+   */
+  static void warmUp(Path java, Multiaddr target, int clients, int reconnectMs, String kinds, int minSeconds,
+      int maxSeconds, Swarm good, PeerId peer, PrintWriter to, BufferedReader from) throws Exception {
+    if (maxSeconds == 0) {
       return;
     }
-    int part = Math.max(1, seconds / 4);
-    StringBuilder line = new StringBuilder("warm-up (Gbit/s up):");
-    for (int round = 0; round < 2; round++) {
-      Process attackers = attackers(java, target, clients, reconnectMs, kinds, 2 + round);
+    long start = System.nanoTime();
+    for (int part = 0; part < WARM_SUBNETS; part++) {
+      long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
+      int attackSeconds = (int) Math.max(1, Math.min(WARM_ATTACK_SECONDS, maxSeconds - elapsed));
+      int subnet = WARM_FIRST_SUBNET + part;
+      long[] jit0 = threads(to, from);
+      long wall0 = System.nanoTime();
+      Process attackers = attackers(java, target, clients, reconnectMs, kinds, subnet);
       Measure attacked;
       try {
-        attacked = measure(good, peer, part);
+        attacked = measure(good, peer, attackSeconds);
       } finally {
         stopAttackers(attackers);
       }
-      Measure clean = measure(good, peer, part);
-      line.append(String.format(Locale.ROOT, " %d s attacked from 127.0.%d.x %.3f, %d s clean %.3f;", part,
-          2 + round, attacked.upGbps(), part, clean.upGbps()));
+      long jit1 = threads(to, from)[1];
+      double jitShare = jit0[1] < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0[1]) / (double) (System.nanoTime() - wall0);
+      Measure clean = measure(good, peer, WARM_CLEAN_SECONDS);
+      elapsed = (System.nanoTime() - start) / 1_000_000_000L;
+      System.out.printf(Locale.ROOT, "warm-up %3d s: attacked from 127.0.%d.x %.3f Gbit/s up, listener's JIT %.1f%%;"
+          + " clean %.3f%n", elapsed, subnet, attacked.upGbps(), 100 * jitShare, clean.upGbps());
+      // Where /proc does not say (NaN), the minimum is the warm-up.
+      if (elapsed >= maxSeconds || (elapsed >= minSeconds && !(jitShare > JIT_SETTLED))) {
+        return;
+      }
     }
-    System.out.println(line.substring(0, line.length() - 1));
   }
 
   /**
@@ -496,6 +547,11 @@ public final class Soak {
             attacked.bytes()));
     System.out.printf(Locale.ROOT, "| machine idle (all cores)                           | %s | %s |%n",
         cpuCell(cleanCpu.idle(), seconds, clean.bytes()), cpuCell(attackedCpu.idle(), seconds, attacked.bytes()));
+  }
+
+  /** CPU seconds per GiB the well-behaved peer moved in {@code m} (NaN for none). */
+  private static double perGib(double cpuSeconds, Measure m) {
+    return m.bytes() > 0 ? cpuSeconds / (m.bytes() / (double) (1L << 30)) : Double.NaN;
   }
 
   private static String cpuCell(double cpuSeconds, int seconds, long bytes) {
