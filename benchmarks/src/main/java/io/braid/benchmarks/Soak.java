@@ -169,6 +169,7 @@ public final class Soak {
     int reconnectMs = 1000;
     int warmup = 100;
     int warmupMax = -1; // not given: 360, or --warmup if longer
+    boolean warmupGiven = false;
     int rounds = 4;
     boolean pin = Files.isExecutable(TASKSET);
     String kinds = "IDLE,GARBAGE,STALL,STREAM_FLOOD,NEVER_READ";
@@ -178,7 +179,10 @@ public final class Soak {
         case "--clients" -> clients = Integer.parseInt(args[++i]);
         case "--reconnect-ms" -> reconnectMs = Integer.parseInt(args[++i]);
         case "--kinds" -> kinds = args[++i];
-        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--warmup" -> {
+          warmup = Integer.parseInt(args[++i]);
+          warmupGiven = true;
+        }
         case "--warmup-max" -> warmupMax = Integer.parseInt(args[++i]);
         case "--pin" -> pin = true;
         case "--shared-cores" -> pin = false;
@@ -190,6 +194,8 @@ public final class Soak {
     }
     if (warmupMax < 0) {
       warmupMax = Math.max(360, warmup);
+    } else if (!warmupGiven) {
+      warmup = Math.min(warmup, warmupMax); // "--warmup-max 0" alone: no warm-up, not a bad argument
     }
     if (seconds < 5 || seconds > 3600 || clients < 5 || clients > 5000 || reconnectMs < 10 || reconnectMs > 60000
         || warmup < 0 || warmup > 900 || warmupMax > 900 || warmup > warmupMax || rounds < 1 || rounds > 20) {
@@ -551,12 +557,16 @@ public final class Soak {
 
   /** CPU seconds per GiB the well-behaved peer moved in {@code m} (NaN for none). */
   private static double perGib(double cpuSeconds, Measure m) {
-    return m.bytes() > 0 ? cpuSeconds / (m.bytes() / (double) (1L << 30)) : Double.NaN;
+    return perGib(cpuSeconds, m.bytes());
+  }
+
+  private static double perGib(double cpuSeconds, long bytes) {
+    return bytes > 0 ? cpuSeconds / (bytes / (double) (1L << 30)) : Double.NaN;
   }
 
   private static String cpuCell(double cpuSeconds, int seconds, long bytes) {
-    double perGib = bytes > 0 ? cpuSeconds / (bytes / (double) (1L << 30)) : Double.NaN;
-    return String.format(Locale.ROOT, "%5.1f (%3.0f%%, %4.2f)", cpuSeconds, 100 * cpuSeconds / seconds, perGib);
+    return String.format(Locale.ROOT, "%5.1f (%3.0f%%, %4.2f)", cpuSeconds, 100 * cpuSeconds / seconds,
+        perGib(cpuSeconds, bytes));
   }
 
   /** After the attack: waits (at most 30 s) until the listener is back to the connections it had before. */

@@ -82,15 +82,10 @@ public final class Addresses {
    */
   public static Multiaddr toMultiaddr(SocketAddress socketAddress) {
     InetSocketAddress s = (InetSocketAddress) socketAddress;
-    byte[] ip = s.getAddress().getAddress();
-    // The binary form: the ip4 (4) or ip6 (41) code, the address, the tcp code (6), the port big-endian.
-    byte[] out = new byte[ip.length + 4];
-    out[0] = (byte) (ip.length == 4 ? 4 : 41);
-    System.arraycopy(ip, 0, out, 1, ip.length);
-    out[ip.length + 1] = 6;
-    out[ip.length + 2] = (byte) (s.getPort() >>> 8);
-    out[ip.length + 3] = (byte) s.getPort();
-    return Multiaddr.fromBytes(out);
+    byte[] ip = s.getAddress().getAddress(); // 4 or 16 bytes; a zone is not among them
+    byte[] port = {(byte) (s.getPort() >>> 8), (byte) s.getPort()};
+    return Multiaddr.of(List.of(ip.length == 4 ? new Multiaddr.Component(4, "ip4", ip)
+        : new Multiaddr.Component(41, "ip6", ip), new Multiaddr.Component(6, "tcp", port)));
   }
 
   /**
